@@ -1,0 +1,28 @@
+"""Project-wide settings and paths."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+__all__ = ["PACKAGE_DIR", "DATA_DIR", "SAMPLES_DIR", "ONTOLOGY_DIR", "DEFAULT_OUTPUT", "BASE_IRI",
+           "PIPELINE_VERSION", "sample_paths"]
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = PACKAGE_DIR / "data"
+SAMPLES_DIR = DATA_DIR / "samples"
+#: The ontology ships inside the package (kg/ontology is the same files as the
+#: top-level ontology/ folder in a source checkout; a test keeps them in sync).
+ONTOLOGY_DIR = PACKAGE_DIR / "ontology"
+DEFAULT_OUTPUT = Path("output")
+
+#: Base for every minted IRI; override with GOVKG_BASE_IRI or --base.
+BASE_IRI = os.environ.get("GOVKG_BASE_IRI", "https://w3id.org/govkg/id/")
+
+#: Bump when extraction output changes, so the per-report cache is invalidated.
+PIPELINE_VERSION = "0.1.0"
+
+
+def sample_paths() -> list[Path]:
+    """The sample reports bundled with the package, in a stable order."""
+    return sorted(SAMPLES_DIR.glob("*.txt"))
