@@ -1,0 +1,90 @@
+"""``kg build``: the command over :func:`kg.workflow.build`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from kg import settings
+from kg.cli import app
+from kg.workflow import EXIT_FAILURES, BuildResult, build
+
+__all__ = ["build_command", "summary_table", "failures_table"]
+
+
+def summary_table(result: BuildResult) -> Table:
+    """The closing summary: reports, entities per type, triples, time."""
+    table = Table(title=f"kg build → {result.out_dir}", show_header=False, title_justify="left")
+    table.add_column("what", style="bold")
+    table.add_column("value", justify="right")
+    table.add_row("reports built", str(len(result.reports)))
+    table.add_row("  processed now", str(result.processed))
+    table.add_row("  from cache", str(result.cached))
+    if result.duplicates:
+        table.add_row("duplicates skipped", str(len(result.duplicates)))
+    table.add_row("failed", str(len(result.failures)))
+    if result.same_government_year:
+        table.add_row("same government+year", str(sum(len(g["reports"])
+                                                      for g in result.same_government_year)))
+    for kind, count in result.entities.items():
+        table.add_row(f"entities {kind}", f"{count:,}")
+    table.add_row("triples (union)", f"{result.triples:,}")
+    table.add_row("quads (kg.trig)", f"{result.quads:,}")
+    table.add_row("time", f"{result.seconds:.1f} s")
+    if result.processed and result.seconds:
+        table.add_row("speed", f"{result.processed / result.seconds:.2f} reports/s")
+    return table
+
+
+def failures_table(result: BuildResult) -> Table:
+    table = Table(title="not built", title_justify="left")
+    table.add_column("file", overflow="fold")
+    table.add_column("reason")
+    table.add_column("fix")
+    for failure in result.failures:
+        table.add_row(failure["name"], failure["reason"], failure.get("fix", ""))
+    for duplicate in result.duplicates:
+        table.add_row(duplicate["name"], f"same content as {Path(duplicate['same_as']).name}",
+                      "nothing to do")
+    for group in result.same_government_year:
+        table.add_row(", ".join(group["reports"]),
+                      f"same government and year ({group['government']}, {group['year']}): all kept",
+                      "check they are different reports")
+    return table
+
+
+@app.command("build")
+def build_command(
+    paths: Optional[List[Path]] = typer.Argument(
+        None, help="Report files or folders (searched recursively). Default: the bundled samples."),
+    out: Path = typer.Option(settings.DEFAULT_OUTPUT, "-o", "--out", help="Output folder."),
+    jobs: int = typer.Option(1, "-j", "--jobs", min=1, help="Worker processes."),
+    rebuild: bool = typer.Option(False, "--rebuild", help="Ignore the cache: process every report."),
+    strict: bool = typer.Option(False, "--strict", help="Stop at the first report that fails."),
+    executor: str = typer.Option("local", "--executor",
+                                 help="local (worker processes on this machine) or dask."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler",
+                                            help="Dask scheduler address (with --executor dask)."),
+    max_mb: float = typer.Option(32.0, "--max-mb", help="Refuse report files larger than this."),
+    quiet: bool = typer.Option(False, "-q", "--quiet", help="No progress bar."),
+) -> None:
+    """Build the knowledge graph: kg.trig, kg.ttl, kg.jsonld, store/, summary.json.
+
+    Exit status: 0 when every report was built, 3 when some failed (they are
+    listed with the reason and the fix; the others were built) or --strict stopped.
+    """
+    console = Console()
+    result = build(paths or None, out, jobs=jobs, rebuild=rebuild, strict=strict,
+                   executor="process" if executor == "local" else executor, scheduler=scheduler,
+                   progress=not quiet, max_bytes=int(max_mb * 1024 * 1024))
+    console.print(summary_table(result))
+    if result.failures or result.duplicates or result.same_government_year:
+        console.print(failures_table(result))
+    if result.aborted:
+        console.print(f"[red]stopped at the first failure (--strict); outputs not rewritten[/]")
+    if result.exit_code:
+        raise typer.Exit(EXIT_FAILURES)

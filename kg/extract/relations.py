@@ -1,0 +1,194 @@
+"""Relations between mentions: collaboratesWith, subOrganizationOf, holdsRole, locatedIn, partOf.
+
+Each sentence becomes a template in which every organisation is the token
+``⟦O<i>⟧``, every person ``⟦P<i>⟧`` and every division or village ``⟦D<i>⟧``
+(``i`` = index into ``Extraction.entities``); the patterns of
+ontology/lexicons/relation_patterns.tsv are matched against it.  Patterns are
+data, one per kind of sentence (X携手Y, 与X共同…, 聘请…担任…).  An organisation
+whose name contains a division (宝山区法律援助中心) is locatedIn it.
+
+>>> from kg.records import Document, Extraction, Mention
+>>> text = "镇司法所特携手月浦法庭开展活动。"
+>>> doc = Document("t", "t", "0" * 64, "txt", None, text, text, list(range(len(text) + 1)))
+>>> x = Extraction(doc, entities=[Mention("ORG", "镇司法所", 0, 4, "司法所"), Mention("ORG", "月浦法庭", 7, 11, "月浦法庭")])
+>>> [(r.subject, r.predicate, r.object, text[r.start:r.end]) for r in extract_relations(x)]
+[(0, 'collaboratesWith', 1, '镇司法所特携手月浦法庭')]
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from kg import settings
+from kg.errors import ConfigError
+from kg.records import Extraction, Relation, Sentence
+
+__all__ = ["extract_relations", "load_patterns", "RelationPattern", "sentence_template"]
+
+PATTERN_FILE = "lexicons/relation_patterns.tsv"
+ROLE_FILE = "lexicons/role_titles.tsv"
+PREDICATES = ("collaboratesWith", "subOrganizationOf", "holdsRole", "locatedIn", "partOf")
+_TOKEN_OF_TYPE = {"ORG": "O", "PERSON": "P", "DIVISION": "D", "VILLAGE": "D"}
+_TOKEN = re.compile(r"⟦([OPD])(\d+)⟧")
+_SENTENCE_END = re.compile(r"[。！!？?；;\n]")
+
+
+def _ontology_dir() -> Path:
+    for candidate in (settings.PACKAGE_DIR.parent / "ontology", settings.ONTOLOGY_DIR):
+        if (candidate / PATTERN_FILE).is_file():
+            return candidate
+    raise ConfigError(f"{PATTERN_FILE} not found under {settings.PACKAGE_DIR.parent / 'ontology'} or "
+                      f"{settings.ONTOLOGY_DIR}: reinstall govkg so the ontology ships with it")
+
+
+@dataclass(frozen=True)
+class RelationPattern:
+    predicate: str
+    subject: str  # "s" (captured) or "ACTOR"
+    source: str
+    regex: re.Pattern
+
+
+def _rows(path: Path) -> list[list[str]]:
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            rows.append(line.split("\t"))
+    return rows
+
+
+def _expand(pattern: str, roles: list[str]) -> str:
+    role_alt = "|".join(re.escape(r) for r in sorted(roles, key=lambda r: (-len(r), r)))
+    table = {
+        "GAP": r"[^。；;！!？?⟦⟧]{0,15}?",
+        "SHORT": r"[^。；;！!？?⟦⟧，,]{0,4}?",
+    }
+    def repl(m: re.Match) -> str:
+        kind, _, group = m.group(1).partition(":")
+        if kind in table:
+            return table[kind]
+        if kind == "ROLE":
+            return f"(?P<{group}>{role_alt})"
+        letter = {"ORG": "O", "ORGS": "O", "PERSON": "P", "DIV": "D"}.get(kind)
+        if letter is None:
+            raise ConfigError(f"unknown placeholder {{{m.group(1)}}} in relation pattern {pattern!r}")
+        token = rf"⟦{letter}\d+⟧"
+        body = rf"{token}(?:[、和及与]{token})*" if kind == "ORGS" else token
+        return f"(?P<{group}>{body})" if group else body
+    return re.sub(r"\{([A-Z]+(?::[a-z]+)?)\}", repl, pattern)
+
+
+@functools.lru_cache(maxsize=4)
+def load_patterns(path: Optional[str] = None, roles_path: Optional[str] = None) -> tuple[RelationPattern, ...]:
+    """The relation patterns, compiled, in file order."""
+    root = _ontology_dir()
+    pattern_path = Path(path) if path else root / PATTERN_FILE
+    roles = [row[0].strip() for row in _rows(Path(roles_path) if roles_path else root / ROLE_FILE)]
+    patterns = []
+    for row in _rows(pattern_path):
+        if len(row) != 3 or row[0] not in PREDICATES or row[1] not in ("s", "ACTOR"):
+            raise ConfigError(f"{pattern_path}: bad pattern row {row!r}: expected "
+                              f"'predicate<TAB>s|ACTOR<TAB>regex' with a predicate in {PREDICATES}")
+        try:
+            regex = re.compile(_expand(row[2], roles))
+        except re.error as err:
+            raise ConfigError(f"{pattern_path}: pattern {row[2]!r} does not compile: {err}") from err
+        patterns.append(RelationPattern(row[0], row[1], row[2], regex))
+    return tuple(patterns)
+
+
+def sentence_template(extraction: Extraction, start: int, end: int) -> tuple[str, list[int], list[int]]:
+    """The sentence ``text[start:end]`` with entities replaced by tokens, plus, for each
+    template character, the text offset where it starts and ends."""
+    text = extraction.document.text
+    inside = sorted(((m.start, -m.end, i) for i, m in enumerate(extraction.entities)
+                     if m.type in _TOKEN_OF_TYPE and start <= m.start and m.end <= end))
+    out, starts, ends = [], [], []
+    pos = start
+    for m_start, neg_end, i in inside:
+        if m_start < pos:
+            continue  # nested in a longer mention
+        for k in range(pos, m_start):
+            out.append(text[k])
+            starts.append(k)
+            ends.append(k + 1)
+        token = f"⟦{_TOKEN_OF_TYPE[extraction.entities[i].type]}{i}⟧"
+        out.append(token)
+        starts.extend([m_start] * len(token))
+        ends.extend([-neg_end] * len(token))
+        pos = -neg_end
+    for k in range(pos, end):
+        out.append(text[k])
+        starts.append(k)
+        ends.append(k + 1)
+    return "".join(out), starts, ends
+
+
+def _sentences(extraction: Extraction) -> list[Sentence]:
+    if extraction.sentences:
+        return list(extraction.sentences)
+    text, found, pos = extraction.document.text, [], 0
+    for m in _SENTENCE_END.finditer(text):
+        if m.end() > pos:
+            found.append(Sentence(pos, m.end()))
+        pos = m.end()
+    if pos < len(text):
+        found.append(Sentence(pos, len(text)))
+    return found
+
+
+def _indexes(group_text: Optional[str]) -> list[int]:
+    return [int(n) for _, n in _TOKEN.findall(group_text or "")]
+
+
+def extract_relations(extraction: Extraction) -> list[Relation]:
+    """Relations found by the patterns and by names that contain a division."""
+    found: list[Relation] = []
+    seen: set[tuple[int, str, int]] = set()
+
+    def add(s: int, predicate: str, o: int, start: int, end: int, qualifier: str = "") -> None:
+        key = (s, predicate, o)
+        if s == o or key in seen:
+            return
+        if predicate == "collaboratesWith" and (o, predicate, s) in seen:
+            return
+        seen.add(key)
+        found.append(Relation(s, predicate, o, start, end, qualifier))
+
+    for sentence in _sentences(extraction):
+        template, starts, ends = sentence_template(extraction, sentence.start, sentence.end)
+        if "⟦" not in template:
+            continue
+        for pattern in load_patterns():
+            for m in pattern.regex.finditer(template):
+                if m.end() <= m.start():
+                    continue
+                span = (starts[m.start()], ends[m.end() - 1])
+                objects = _indexes(m.group("o"))
+                if pattern.subject == "ACTOR":
+                    before = _indexes(template[:m.start()])
+                    orgs = [i for i in before if extraction.entities[i].type == "ORG"]
+                    if not orgs:
+                        continue
+                    subjects = [orgs[-1]]
+                    span = (extraction.entities[subjects[0]].start, span[1])
+                else:
+                    subjects = _indexes(m.group("s"))
+                qualifier = (m.groupdict().get("q") or "")
+                for s in subjects:
+                    for o in objects:
+                        add(s, pattern.predicate, o, span[0], span[1], qualifier)
+    # An organisation whose name contains a division is located in it (宝山区法律援助中心).
+    for i, org in enumerate(extraction.entities):
+        if org.type != "ORG":
+            continue
+        for j, div in enumerate(extraction.entities):
+            if div.type in ("DIVISION", "VILLAGE") and org.start <= div.start and div.end <= org.end \
+                    and (div.start, div.end) != (org.start, org.end):
+                add(i, "locatedIn", j, org.start, org.end)
+    found.sort(key=lambda r: (r.start, r.end, PREDICATES.index(r.predicate), r.subject, r.object))
+    return found

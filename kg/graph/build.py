@@ -1,0 +1,561 @@
+"""One report's extraction as its named graph, per docs/graph-model.md.
+
+:func:`report_graph` is the only entry point.  Everything a report yields lives
+in its named graph ``<base>graph/<rid>``: the report node, measures,
+indicators, mentions, evidence, reified relation assertions, and copies of the
+type and label triples of every entity node it touches (entity nodes
+themselves are shared: the same IRI in every report that names them).  The
+graph has no blank nodes, so its sorted N-Quads are byte-stable.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from decimal import Decimal
+from typing import Iterable, Optional
+
+from rdflib import Graph, Literal, URIRef
+
+from kg import settings
+from kg.graph.iri import mint, report_id
+from kg.graph.namespaces import (
+    CATEGORY, DCTERMS, GK, OA, ORG, PREFIXES, RDF, RDFS, SCHEME, SKOS, XSD,
+)
+from kg.graph.schemes import institution_type_of, normalize_label, scheme_index
+from kg.records import Division, Document, Extraction, Measure, Mention, Section
+
+__all__ = ["report_graph", "section_path_at", "LEVEL_CLASS", "STATUS"]
+
+LEVEL_CLASS = {
+    "province": GK.Province,
+    "city": GK.City,
+    "county": GK.County,
+    "township": GK.Township,
+    "village": GK.Village,
+}
+STATUS = {"done": GK.Done, "planned": GK.Planned, "shortcoming": GK.Shortcoming}
+_STATUS_LABELS = {"done": ("已完成", "done"), "planned": ("计划中", "planned"),
+                  "shortcoming": ("存在不足", "shortcoming")}
+RELATION_PREDICATES = {
+    "collaboratesWith": GK.collaboratesWith,
+    "subOrganizationOf": ORG.subOrganizationOf,
+    "locatedIn": GK.locatedIn,
+    "partOf": GK.partOf,
+}
+# Name endings that make a legal document a law or a regulation (else a policy document).
+_LAW_ENDINGS = ("法", "法典")
+_REGULATION_ENDINGS = ("条例", "规定", "办法", "细则", "规则", "规章")
+# An organisation named with a bare level prefix (镇司法所, 区委) belongs to the
+# report's division of that level.
+_LEVEL_PREFIX = {"镇": ("township",), "乡": ("township",), "街道": ("township",), "区": ("county",),
+                 "县": ("county",), "市": ("city", "province"), "省": ("province",)}
+_NATIONAL_PREFIXES = ("中央", "党中央", "中共中央", "国务院", "全国", "最高人民")
+_SCHEME_OF_TYPE = {"PROGRAMME": ("programme", "programme", GK.Programme),
+                   "OBSERVANCE": ("observance", "observance", GK.Observance),
+                   "GROUP": ("target-group", "group", GK.TargetGroup)}
+_YEAR = re.compile(r"(20[0-9]{2})\s*年")
+_QUOTE_CONTEXT = 24
+
+
+def report_graph(extraction: Extraction, base: str = settings.BASE_IRI) -> tuple[URIRef, Graph]:
+    """The report's named-graph IRI and its triples (see docs/graph-model.md)."""
+    return _Builder(extraction, base).build()
+
+
+def section_path_at(sections: Iterable[Section], offset: int) -> tuple[int, ...]:
+    """Path of the deepest section whose span holds ``offset`` (``()`` if none)."""
+    found: tuple[int, ...] = ()
+    level = list(sections)
+    while level:
+        for section in level:
+            if section.start <= offset < section.end:
+                found = tuple(section.path)
+                level = section.children
+                break
+        else:
+            break
+    return found
+
+
+def _dotted(path: tuple[int, ...]) -> str:
+    return ".".join(str(p) for p in path)
+
+
+def _decimal(value: float) -> Decimal:
+    if float(value).is_integer():
+        return Decimal(int(value))
+    return Decimal(repr(float(value)))
+
+
+def _guess_level(name: str) -> str:
+    """Level of an unresolved division from its name ending ('' when unsure)."""
+    for endings, level in ((("省", "自治区"), "province"), (("镇", "乡", "街道"), "township"),
+                           (("区", "县", "旗"), "county"), (("市", "州", "盟"), "city")):
+        if name.endswith(endings):
+            return level
+    return ""
+
+
+def _zh(text: str) -> Literal:
+    return Literal(unicodedata.normalize("NFC", text), lang="zh")
+
+
+class _Builder:
+    def __init__(self, extraction: Extraction, base: str) -> None:
+        self.x = extraction
+        self.doc: Document = extraction.document
+        self.base = base
+        self.rid = report_id(self.doc.sha256)
+        self.graph_iri = mint("graph", self.rid, base=base)
+        self.report = mint("report", self.rid, base=base)
+        self.g = Graph(identifier=self.graph_iri)
+        for prefix, ns in PREFIXES.items():
+            self.g.bind(prefix, ns)
+        self.meta = self.doc.meta
+        self._gaz = None
+        self._evidence: set[tuple[int, int]] = set()
+        self._labels: dict[URIRef, set[str]] = defaultdict(set)
+        self._assertions = 0
+        # Divisions of the report: government and its parents, nearest first.
+        self.government: Optional[URIRef] = None
+        self.chain: list[tuple[URIRef, Division]] = []
+        self.entity_nodes: list[Optional[URIRef]] = []
+        self._mentioned_divisions: list[tuple[URIRef, Division]] = []
+
+    # -- gazetteer -----------------------------------------------------------------
+    @property
+    def gaz(self):
+        if self._gaz is None:
+            from kg.gazetteer import Gazetteer
+
+            self._gaz = Gazetteer.load()
+        return self._gaz
+
+    def _gaz_get(self, code: Optional[str]) -> Optional[Division]:
+        if not code:
+            return None
+        try:
+            return self.gaz.get(code)
+        except KeyError:
+            return None
+
+    # -- nodes -----------------------------------------------------------------------
+    def add(self, s, p, o) -> None:
+        self.g.add((s, p, o))
+
+    def division_node(self, div: Division) -> URIRef:
+        """The node of a division, with its type, label, code and partOf chain."""
+        if div.code:
+            node = mint("division", div.code, base=self.base)
+        else:
+            node = mint("division", div.parent_code or "-", div.name, base=self.base)
+        if (node, RDF.type, GK.AdministrativeDivision) in self.g:
+            return node
+        self.add(node, RDF.type, GK.AdministrativeDivision)
+        if div.level in LEVEL_CLASS:
+            self.add(node, RDF.type, LEVEL_CLASS[div.level])
+        self.add(node, RDFS.label, _zh(div.name))
+        if div.code:
+            self.add(node, GK.statCode, Literal(div.code))
+        parent = self._gaz_get(div.parent_code)
+        if parent is not None:
+            self.add(node, GK.partOf, self.division_node(parent))
+        return node
+
+    def _government(self) -> None:
+        meta = self.meta
+        div = self._gaz_get(meta.division_code)
+        if div is None and meta.government:
+            div = Division(name=meta.government, level=meta.level or "", code=None,
+                           parent_code=(meta.parent_codes[0] if meta.parent_codes else None))
+        if div is None:
+            return
+        self.government = self.division_node(div)
+        self.chain = [(self.government, div)]
+        if div.code and self._gaz_get(div.code) is not None:
+            for parent in self.gaz.parents(div.code):
+                self.chain.append((self.division_node(parent), parent))
+            return
+        # Unresolved government: the parents the report names, nearest first.
+        codes = list(meta.parent_codes) + [None] * len(meta.parents)
+        child = self.government
+        for name, code in zip(meta.parents, codes):
+            parent = self._gaz_get(code) or Division(name=name, level="", code=None, parent_code=None)
+            node = self.division_node(parent)
+            self.add(child, GK.partOf, node)
+            self.chain.append((node, parent))
+            child = node
+
+    def _division_key(self, level_names: tuple[str, ...]) -> Optional[tuple[URIRef, Division]]:
+        for node, div in self.chain:
+            if div.level in level_names:
+                return node, div
+        return None
+
+    def _division_of_name(self, name: str) -> Optional[tuple[URIRef, Division, str]]:
+        """The report division that ``name`` starts with (full or short form), longest first."""
+        from kg.gazetteer import short_forms
+
+        best = None
+        for node, div in self.chain + self._mentioned_divisions:
+            for form in {div.name, div.short_name, *short_forms(div.name)} - {None, ""}:
+                if name.startswith(form) and len(name) > len(form) and (best is None or len(form) > len(best[2])):
+                    best = (node, div, form)
+        return best
+
+    def entity_node(self, mention: Mention) -> Optional[URIRef]:
+        kind = mention.type
+        name = (mention.canonical or mention.text).strip()
+        if not name:
+            return None
+        if kind in ("DIVISION", "VILLAGE"):
+            return self._division_mention(mention, name)
+        if kind == "ORG":
+            return self._org(mention, name)
+        if kind == "LAW":
+            key = re.sub(r"^中华人民共和国", "", normalize_label(mention.id or name)) or normalize_label(name)
+            node = mint("law", key, base=self.base)
+            cls = (GK.Law if name.endswith(_LAW_ENDINGS) or name == "宪法"
+                   else GK.Regulation if name.endswith(_REGULATION_ENDINGS) else GK.PolicyDocument)
+            self.add(node, RDF.type, GK.LegalDocument)
+            self.add(node, RDF.type, cls)
+            self._label(node, name)
+            return node
+        if kind == "PERSON":
+            owner = self.chain[0][1] if self.chain else None
+            scope = (owner.code or owner.name) if owner else "-"
+            node = mint("person", scope, name, base=self.base)
+            self.add(node, RDF.type, GK.Person)
+            self._label(node, name)
+            return node
+        if kind in _SCHEME_OF_TYPE:
+            scheme, iri_kind, cls = _SCHEME_OF_TYPE[kind]
+            index = scheme_index(scheme)
+            concept = None
+            for candidate in (mention.id, name, mention.text):
+                concept = index.match(candidate) if candidate else None
+                if concept:
+                    break
+            if concept:
+                node = URIRef(concept)
+                label = index.concepts[concept].label_zh
+            else:
+                node = mint(iri_kind, normalize_label(mention.id or name) or name, base=self.base)
+                label = name
+            self.add(node, RDF.type, cls)
+            self.add(node, RDF.type, SKOS.Concept)
+            self.add(node, SKOS.inScheme, SCHEME[scheme])
+            self.add(node, SKOS.prefLabel, _zh(label))
+            self._label(node, label)
+            return node
+        return None
+
+    def _division_mention(self, mention: Mention, name: str) -> URIRef:
+        ident = (mention.id or "").strip()
+        div = self._gaz_get(ident) if re.fullmatch(r"[0-9]{12}", ident) else None
+        if div is None:
+            for node, known in self.chain:
+                if name in {known.name, known.short_name}:
+                    return node
+            if mention.type == "VILLAGE":
+                township = self._division_key(("township",))
+                parent_code = (township[1].code or township[1].name) if township else None
+                div = Division(name=name, level="village", code=None, parent_code=parent_code)
+            else:
+                div = Division(name=name, level=_guess_level(name), code=None, parent_code=None)
+        node = self.division_node(div)
+        if div.level == "village" and not self._gaz_get(div.parent_code):
+            township = self._division_key(("township",))
+            if township:
+                self.add(node, GK.partOf, township[0])
+        if mention.text != div.name:
+            self._labels[node].add(mention.text)
+        return node
+
+    def _org(self, mention: Mention, name: str) -> URIRef:
+        located: Optional[tuple[URIRef, Division]] = None
+        core, label = name, name
+        if name.startswith(_NATIONAL_PREFIXES):
+            scope = "national"
+        else:
+            named = self._division_of_name(name)
+            if named:
+                located = (named[0], named[1])
+                core = name[len(named[2]):]
+            else:
+                for prefix, levels in sorted(_LEVEL_PREFIX.items(), key=lambda kv: -len(kv[0])):
+                    if name.startswith(prefix) and len(name) > len(prefix):
+                        located = self._division_key(levels)
+                        if located:
+                            core = name[len(prefix):]
+                            label = located[1].name + core
+                        break
+                else:
+                    located = self.chain[0] if self.chain else None
+                    if located:
+                        label = located[1].name + name
+            scope = (located[1].code or located[1].name) if located else "-"
+        node = mint("org", scope, normalize_label(core) or core, base=self.base)
+        self.add(node, RDF.type, GK.Organization)
+        self._label(node, label)
+        if mention.text != label:
+            self._labels[node].add(mention.text)
+        if located:
+            self.add(node, GK.locatedIn, located[0])
+        itype = institution_type_of(core)
+        if itype:
+            self.add(node, GK.orgType, URIRef(itype.iri))
+        return node
+
+    def _label(self, node: URIRef, label: str) -> None:
+        if (node, RDFS.label, None) not in self.g:
+            self.add(node, RDFS.label, _zh(label))
+
+    # -- evidence --------------------------------------------------------------------
+    def _sentence_bounds(self, start: int, end: int) -> tuple[int, int]:
+        first = self.x.sentence_at(start)
+        last = self.x.sentence_at(max(start, end - 1))
+        if first is not None and last is not None:
+            return first.start, last.end
+        text = self.doc.text
+        lo = max((text.rfind(c, 0, start) for c in "。！？；\n"), default=-1) + 1
+        hits = [i for i in (text.find(c, end) for c in "。！？；\n") if i >= 0]
+        hi = min(hits) + 1 if hits else len(text)
+        return lo, hi
+
+    def evidence(self, start: int, end: int) -> URIRef:
+        node = mint("evidence", self.rid, f"{start}-{end}", base=self.base)
+        if (start, end) in self._evidence:
+            return node
+        self._evidence.add((start, end))
+        text = self.doc.text
+        s_lo, s_hi = self._sentence_bounds(start, end)
+        self.add(node, RDF.type, GK.Evidence)
+        self.add(node, OA.hasSource, self.report)
+        self.add(node, GK.sentence, Literal(text[s_lo:s_hi].strip() or text[start:end]))
+        path = section_path_at(self.doc.sections, start)
+        if path:
+            self.add(node, GK.sectionPath, Literal(_dotted(path)))
+        quote = mint("evidence", self.rid, f"{start}-{end}", "quote", base=self.base)
+        self.add(node, OA.hasSelector, quote)
+        self.add(quote, RDF.type, OA.TextQuoteSelector)
+        self.add(quote, OA.exact, Literal(text[start:end]))
+        self.add(quote, OA.prefix, Literal(text[max(0, start - _QUOTE_CONTEXT):start]))
+        self.add(quote, OA.suffix, Literal(text[end:end + _QUOTE_CONTEXT]))
+        position = mint("evidence", self.rid, f"{start}-{end}", "position", base=self.base)
+        self.add(node, OA.hasSelector, position)
+        self.add(position, RDF.type, OA.TextPositionSelector)
+        self.add(position, OA.start, Literal(start, datatype=XSD.nonNegativeInteger))
+        self.add(position, OA.end, Literal(end, datatype=XSD.nonNegativeInteger))
+        if self.doc.offset_map and len(self.doc.offset_map) > end:
+            o_start, o_end = self.doc.original_span(start, end)
+            self.add(node, GK.originalStart, Literal(o_start, datatype=XSD.nonNegativeInteger))
+            self.add(node, GK.originalEnd, Literal(o_end, datatype=XSD.nonNegativeInteger))
+        return node
+
+    def assertion(self, s: URIRef, p: URIRef, o: URIRef, evidence: Iterable[URIRef], source: str = "") -> URIRef:
+        node = mint("assertion", self.rid, self._assertions, base=self.base)
+        self._assertions += 1
+        self.add(node, RDF.type, GK.RelationAssertion)
+        self.add(node, RDF.subject, s)
+        self.add(node, RDF.predicate, p)
+        self.add(node, RDF.object, o)
+        for ev in evidence:
+            self.add(node, GK.evidence, ev)
+        if source:
+            self.add(node, GK.extractedBy, Literal(source))
+        return node
+
+    # -- the report ------------------------------------------------------------------
+    def build(self) -> tuple[URIRef, Graph]:
+        doc, meta, r = self.doc, self.meta, self.report
+        self.add(r, RDF.type, GK.Report)
+        self.add(r, DCTERMS.title, _zh(meta.title or doc.name))
+        self.add(r, DCTERMS.language, Literal("zh"))
+        self.add(r, GK.sha256, Literal(doc.sha256.lower()))
+        self.add(r, GK.sourceFile, Literal(doc.name))
+        if meta.year:
+            self.add(r, GK.year, Literal(str(meta.year), datatype=XSD.gYear))
+        if meta.level:
+            self.add(r, GK.level, Literal(meta.level))
+        if meta.date:
+            self.add(r, DCTERMS.date, Literal(meta.date, datatype=XSD.date))
+        self._government()
+        if self.government is not None:
+            self.add(r, GK.government, self.government)
+        self._mentioned_divisions = self._resolved_division_mentions()
+
+        self.entity_nodes = [self.entity_node(m) for m in self.x.entities]
+        for i, (mention, node) in enumerate(zip(self.x.entities, self.entity_nodes)):
+            if node is None:
+                continue
+            self.add(r, GK.mentions, node)
+            m = mint("mention", self.rid, i, base=self.base)
+            self.add(m, RDF.type, GK.Mention)
+            self.add(m, OA.hasBody, node)
+            self.add(m, GK.entityType, Literal(mention.type))
+            self.add(m, GK.surfaceForm, Literal(mention.text))
+            if mention.source:
+                self.add(m, GK.extractedBy, Literal(mention.source))
+            self.add(m, GK.evidence, self.evidence(mention.start, mention.end))
+        for node, forms in self._labels.items():
+            labels = {str(o) for o in self.g.objects(node, RDFS.label)}
+            for form in sorted(forms - labels):
+                self.add(node, SKOS.altLabel, _zh(form))
+
+        indicators = [self._indicator(qi, q) for qi, q in enumerate(self.x.quantities)]
+        for measure in self.x.measures:
+            self._measure(measure, indicators)
+        for index, relation in enumerate(self.x.relations):
+            self._relation(index, relation)
+        self._implements()
+        return self.graph_iri, self.g
+
+    def _resolved_division_mentions(self) -> list[tuple[URIRef, Division]]:
+        found = []
+        for mention in self.x.entities:
+            if mention.type == "DIVISION" and re.fullmatch(r"[0-9]{12}", mention.id or ""):
+                div = self._gaz_get(mention.id)
+                if div is not None:
+                    found.append((self.division_node(div), div))
+        return found
+
+    def _indicator(self, qi: int, q) -> URIRef:
+        node = mint("indicator", self.rid, qi, base=self.base)
+        self.add(node, RDF.type, GK.Indicator)
+        self.add(node, RDF.value, Literal(_decimal(q.value), datatype=XSD.decimal))
+        self.add(node, GK.unit, Literal(q.unit))
+        self.add(node, GK.approximate, Literal(bool(q.approx)))
+        if q.counted:
+            self.add(node, GK.counted, Literal(q.counted))
+        self.add(node, GK.evidence, self.evidence(q.start, q.end))
+        return node
+
+    def _measure_year(self, measure: Measure) -> Optional[int]:
+        year = self.meta.year
+        if measure.status != "planned":
+            return year
+        top = next((s for s in self.doc.sections if tuple(s.path[:1]) == tuple(measure.section_path[:1])), None)
+        if top is not None:
+            found = _YEAR.findall(top.heading)
+            if found:
+                return int(found[0])
+        return year + 1 if year else None
+
+    def _measure(self, measure: Measure, indicators: list[URIRef]) -> None:
+        node = mint("measure", self.rid, measure.index, base=self.base)
+        self.add(self.report, GK.hasMeasure, node)
+        self.add(node, RDF.type, GK.Measure)
+        self.add(node, DCTERMS.title, _zh(measure.title))
+        self.add(node, GK.position, Literal(measure.index, datatype=XSD.integer))
+        self.add(node, GK.status, STATUS[measure.status])
+        self.add(STATUS[measure.status], RDF.type, GK.MeasureStatus)
+        zh, en = _STATUS_LABELS[measure.status]
+        self.add(STATUS[measure.status], SKOS.prefLabel, Literal(zh, lang="zh"))
+        self.add(STATUS[measure.status], SKOS.prefLabel, Literal(en, lang="en"))
+        for prop, key in [(GK.category, measure.category)] + [(GK.secondaryCategory, k) for k in measure.categories]:
+            concept = CATEGORY[key]
+            self.add(node, prop, concept)
+            self._category_labels(concept, key)
+        year = self._measure_year(measure)
+        if year:
+            self.add(node, GK.year, Literal(str(year), datatype=XSD.gYear))
+        if measure.section_path:
+            self.add(node, GK.sectionPath, Literal(_dotted(tuple(measure.section_path))))
+        self.add(node, GK.evidence, self.evidence(measure.start, measure.end))
+        actors = set(measure.actors)
+        partners = self._partners(measure, actors)
+        ignored_places = {n for n, _ in self.chain}
+        for i in sorted(set(measure.mentions) | actors):
+            target = self.entity_nodes[i] if 0 <= i < len(self.entity_nodes) else None
+            if target is None:
+                continue
+            kind = self.x.entities[i].type
+            if kind == "ORG":
+                if i in actors:
+                    self.add(node, GK.actor, target)
+                elif i in partners:
+                    self.add(node, GK.partner, target)
+            elif kind == "LAW":
+                self.add(node, GK.involvesLaw, target)
+            elif kind == "PROGRAMME":
+                self.add(node, GK.partOfProgramme, target)
+            elif kind == "GROUP":
+                self.add(node, GK.targetGroup, target)
+            elif kind == "OBSERVANCE":
+                self.add(node, GK.observance, target)
+            elif kind == "PERSON":
+                self.add(node, GK.involvesPerson, target)
+            elif kind in ("DIVISION", "VILLAGE") and target not in ignored_places:
+                self.add(node, GK.place, target)
+        for qi in measure.quantities:
+            if 0 <= qi < len(indicators):
+                self.add(node, GK.indicator, indicators[qi])
+
+    def _partners(self, measure: Measure, actors: set[int]) -> set[int]:
+        """Organisations that collaborate with someone inside the measure's span."""
+        inside = set(measure.mentions) | actors
+        partners = set()
+        for rel in self.x.relations:
+            if rel.predicate == "collaboratesWith" and measure.start <= rel.start < measure.end:
+                partners.update(i for i in (rel.subject, rel.object) if i in inside)
+        return partners - actors if actors else partners
+
+    def _category_labels(self, concept: URIRef, key: str) -> None:
+        if (concept, RDF.type, GK.MeasureCategory) in self.g:
+            return
+        found = scheme_index("measure-category").by_notation(key)
+        self.add(concept, RDF.type, GK.MeasureCategory)
+        self.add(concept, RDF.type, SKOS.Concept)
+        self.add(concept, SKOS.inScheme, SCHEME["measure-category"])
+        self.add(concept, SKOS.notation, Literal(key))
+        if found:
+            self.add(concept, SKOS.prefLabel, Literal(found.label_zh, lang="zh"))
+            self.add(concept, SKOS.prefLabel, Literal(found.label_en, lang="en"))
+
+    def _relation(self, index: int, rel) -> None:
+        n = len(self.entity_nodes)
+        if not (0 <= rel.subject < n and 0 <= rel.object < n):
+            return
+        s, o = self.entity_nodes[rel.subject], self.entity_nodes[rel.object]
+        if s is None or o is None:
+            return
+        ev = self.evidence(rel.start, rel.end)
+        if rel.predicate == "holdsRole":
+            role = mint("role", self.rid, index, base=self.base)
+            self.add(s, GK.holdsRole, role)
+            self.add(role, RDF.type, GK.RoleAssignment)
+            self.add(role, ORG.member, s)
+            self.add(role, GK.roleAt, o)
+            self.add(role, ORG.organization, o)
+            if rel.qualifier:
+                self.add(role, GK.roleTitle, Literal(rel.qualifier))
+            self.add(role, GK.evidence, ev)
+            return
+        predicate = RELATION_PREDICATES.get(rel.predicate)
+        if predicate is None or s == o:
+            return
+        self.add(s, predicate, o)
+        if predicate == GK.collaboratesWith:  # symmetric: assert both ways for plain SPARQL
+            self.add(o, predicate, s)
+        self.assertion(s, predicate, o, [ev], "pattern")
+
+    def _implements(self) -> None:
+        """The government implements every programme its done measures belong to."""
+        if self.government is None:
+            return
+        evidence: dict[URIRef, set[URIRef]] = defaultdict(set)
+        for measure in self.x.measures:
+            if measure.status != "done":
+                continue
+            for i in measure.mentions:
+                if 0 <= i < len(self.entity_nodes) and self.x.entities[i].type == "PROGRAMME":
+                    node = self.entity_nodes[i]
+                    if node is not None:
+                        mention = self.x.entities[i]
+                        evidence[node].add(self.evidence(mention.start, mention.end))
+        for programme in sorted(evidence):
+            self.add(self.government, GK.implements, programme)
+            self.assertion(self.government, GK.implements, programme, sorted(evidence[programme]), "measure")

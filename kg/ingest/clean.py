@@ -1,0 +1,274 @@
+"""Cleaning: pure ``str -> str`` functions, composed with an offset map.
+
+Each cleaner is exposed on its own (``to_simplified``, ``to_halfwidth`` ...) and is
+built from an *edit function* that lists ``(start, end, replacement)`` edits on its
+input.  :func:`clean` applies them in order and composes the offset maps, so every
+character of the cleaned text points back at the character of the original it
+came from (``offset_map[i]``; the extra last entry is ``len(original)``).
+
+Decisions worth knowing (see docs/ingest.md):
+
+- Full-width ASCII (U+FF01-FF5E) becomes half-width, *including* Chinese
+  punctuation in that block (，：；！？（）): web copies of the reports already mix
+  both, so downstream rules see one form, the same one the scoring's NFKC sees.
+  Ideographic punctuation outside that block (。、“”‘’《》【】) is kept: it is
+  meaningful for later rules (titles in 《》, names in “”).
+- 「」/『』/〝〞 become “”/‘’; dashes between digits become ``-`` (2021—2025 ->
+  2021-2025); other single dashes become ``—``.
+- Line breaks are kept (headings are lines); empty lines are dropped, each line
+  is stripped and inner runs of spaces collapse to one, and spaces between CJK
+  characters/digits are removed (法 治政府 -> 法治政府, 2020 年 -> 2020年).
+
+>>> clean("領(lǐng)導(dǎo)  法 治政府（１）")[0]
+'领导法治政府(1)'
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+
+__all__ = [
+    "clean",
+    "normalize_newlines",
+    "remove_docx_artefacts",
+    "remove_pinyin",
+    "to_simplified",
+    "to_halfwidth",
+    "unify_quotes_dashes",
+    "remove_site_chrome",
+    "split_run_in_headings",
+    "join_broken_words",
+    "collapse_whitespace",
+    "CLEANERS",
+]
+
+Edit = tuple[int, int, str]
+EditFn = Callable[[str], list[Edit]]
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_PUNCT = "\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\u2018-\u201f\u300a-\u300f"
+
+
+def apply_edits(text: str, edits: list[Edit]) -> tuple[str, list[int]]:
+    """Apply sorted, non-overlapping edits; return the new text and its map to ``text``.
+
+    A replacement as long as the span maps character to character; otherwise all
+    its characters map to the start of the span.
+    """
+    out: list[str] = []
+    mapping: list[int] = []
+    pos = 0
+    for start, end, repl in edits:
+        if start < pos:  # overlapping edit: keep the earlier one
+            continue
+        out.append(text[pos:start])
+        mapping.extend(range(pos, start))
+        out.append(repl)
+        if len(repl) == end - start:
+            mapping.extend(range(start, end))
+        else:
+            mapping.extend([start] * len(repl))
+        pos = end
+    out.append(text[pos:])
+    mapping.extend(range(pos, len(text)))
+    mapping.append(len(text))
+    return "".join(out), mapping
+
+
+def _regex_edits(pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str] | str) -> EditFn:
+    def edits(text: str) -> list[Edit]:
+        found = []
+        for m in pattern.finditer(text):
+            new = repl(m) if callable(repl) else m.expand(repl)
+            if new != m.group(0):
+                found.append((m.start(), m.end(), new))
+        return found
+
+    return edits
+
+
+# -- individual cleaners ----------------------------------------------------------
+
+_newline_edits = _regex_edits(
+    re.compile("\r\n|[\r\u2028\u2029\x0b\x0c\x85]|[\u200b-\u200d\u2060\ufeff\u00ad]|[\u00a0\u2002-\u200a\u202f\u205f]"),
+    lambda m: "" if m.group(0) in "\u200b\u200c\u200d\u2060\ufeff\u00ad" else (" " if m.group(0) in "\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f" else "\n"),
+)
+
+_docx_edits = _regex_edits(
+    re.compile(r"\[(?:bookmark|image|footnote|endnote|comment)\s*:[^\]\n]{0,80}\]", re.I), "")
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_pinyin_edits = _regex_edits(
+    re.compile(rf"(?<=[{_CJK}])[（(]\s*(?=[a-zü{_TONED}\s]*[{_TONED}ü])[a-zü{_TONED}]{{1,7}}"
+               rf"(?:\s+[a-zü{_TONED}]{{1,7}})*\s*[)）]"), "")
+
+
+@functools.lru_cache(maxsize=1)
+def _opencc():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def _simplified_edits(text: str) -> list[Edit]:
+    if not re.search(f"[{_CJK}]", text):
+        return []
+    conv = _opencc().convert
+    edits: list[Edit] = []
+    offset = 0
+    for line in text.split("\n"):
+        new = conv(line)
+        if len(new) != len(line):  # a phrase changed length: fall back to characters
+            new = "".join(c if len(conv(c)) != 1 else conv(c) for c in line)
+        for i, (a, b) in enumerate(zip(line, new)):
+            if a != b:
+                edits.append((offset + i, offset + i + 1, b))
+        offset += len(line) + 1
+    return edits
+
+
+_halfwidth_edits = _regex_edits(
+    re.compile("[\uff01-\uff5e\u3000]"),
+    lambda m: " " if m.group(0) == "\u3000" else chr(ord(m.group(0)) - 0xFEE0))
+
+_QUOTES = {"「": "“", "」": "”", "『": "‘", "』": "’", "〝": "“", "〞": "”", "〟": "”", "„": "“"}
+_DASHES = "‐‑‒–—―−─━"
+_quote_dash_re = re.compile(rf"(?<=\d)[{_DASHES}~～〜](?=\d)|[{_DASHES}]|[「」『』〝〞〟„]")
+
+
+def _quote_dash_repl(m: re.Match[str]) -> str:
+    s = m.group(0)
+    if s in _QUOTES:
+        return _QUOTES[s]
+    before = m.string[m.start() - 1] if m.start() else ""
+    after = m.string[m.end()] if m.end() < len(m.string) else ""
+    if before.isdigit() and after.isdigit():
+        return "-"
+    return "—"
+
+
+_quote_dash_edits = _regex_edits(_quote_dash_re, _quote_dash_repl)
+
+# Lines that are web-page furniture, not report text.  Matched on a stripped line.
+_FIELD = (r"(?:发布时间|发布日期|发表日期|发文日期|成文日期|更新时间|日期|时间|来源|信息来源|文章来源|"
+          r"稿源|作者|责任编辑|编辑|浏览次数|浏览|点击数|点击率|访问量|阅读次数|字号|字体|索引号|"
+          r"发文字号|文号|发文机关|发布机构|发布单位|主题分类|体裁分类|信息类别|公开方式|公开范围|"
+          r"公开时限|有效性|生成日期|标题|主题词|所属机构|分类)")
+_CHROME_LINE = re.compile(
+    r"^(?:"
+    rf"[-•·*|\s\[]*{_FIELD}\s*[\]:：|].*"  # 发布时间:... / - [ 索引号 ] ... / | 标题: | ...
+    r"|.*(?:【大】|【中】|【小】|字号\s*[:：]?\s*[\[【(]?\s*大|\s大\s+中\s+小\s*$|^大\s*中\s*小$)"
+    r"|[-•·*\s]*分享到.*|.*打印本页.*|.*关闭窗口.*|.*【打印】.*|.*【关闭】.*|.*相关词条.*"
+    r"|.*(?:当前位置|您现在所在的位置|您当前的位置|所在位置)\s*[:：]?.*"
+    r"|.*(?:长者版|无障碍阅读|进入老年模式|退出老年模式|网站地图|设为首页|加入收藏).*"
+    r"|(?:首页|主页)\s*[>›»].*|.*\s[>›»]\s.*\s[>›»]\s.*"
+    r"|[大中小\-•·|\s]{0,3}"  # widget debris: a lone 大 / 中 / 小 / -
+    r"|.{0,60}\.(?:docx?|pdf|wps|xlsx?)"  # a file name shown above the text
+    r"|政府文件|收藏|打印|关闭|返回顶部|上一篇.*|下一篇.*|扫一扫.*|\|[-|\s]*\|"
+    r")$"
+)
+
+
+def _chrome_edits(text: str) -> list[Edit]:
+    edits: list[Edit] = []
+    offset = 0
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped and len(stripped) <= 160 and _CHROME_LINE.match(stripped) and not _has_report_text(stripped):
+            edits.append((offset, offset + len(line), ""))
+        offset += len(line) + 1
+    return edits
+
+
+def _has_report_text(line: str) -> bool:
+    """A long line with sentence punctuation is report text even if it mentions a field."""
+    return len(line) > 60 and ("。" in line or line.count(",") + line.count("，") >= 2)
+
+
+# A page flattened to one long line (docx/pdf conversions): break before headings
+# that follow a space, so the heading grammar can see them.
+_RUN_IN_HEADING = re.compile(
+    r"[ \t]+(?=(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）])[^\n]{4})")
+
+
+def _run_in_edits(text: str) -> list[Edit]:
+    edits: list[Edit] = []
+    offset = 0
+    for line in text.split("\n"):
+        if len(line) > 300:
+            edits.extend((offset + m.start(), offset + m.end(), "\n") for m in _RUN_IN_HEADING.finditer(line))
+        offset += len(line) + 1
+    return edits
+
+
+_JOINABLE = f"{_CJK}{_CJK_PUNCT}。，、；：？！“”‘’《》（）【】"
+_broken_word_edits = _regex_edits(
+    re.compile(rf"(?<=[{_JOINABLE}])[ \t]+(?=[{_JOINABLE}0-9])|(?<=[0-9])[ \t]+(?=[{_CJK}])"), "")
+
+_whitespace_edits = _regex_edits(
+    re.compile(r"[ \t]*\n[\s]*|^[ \t\n]+|[ \t\n]+$|[ \t][ \t]+|\t"),
+    lambda m: "" if m.start() == 0 or m.end() == len(m.string) else ("\n" if "\n" in m.group(0) else " "))
+
+
+def _as_cleaner(edit_fn: EditFn, name: str, doc: str) -> Callable[[str], str]:
+    def cleaner(text: str) -> str:
+        return apply_edits(text, edit_fn(text))[0]
+
+    cleaner.__name__ = cleaner.__qualname__ = name
+    cleaner.__doc__ = doc
+    cleaner.edits = edit_fn  # type: ignore[attr-defined]
+    return cleaner
+
+
+normalize_newlines = _as_cleaner(_newline_edits, "normalize_newlines",
+                                 "CRLF/CR/form feeds -> LF; zero-width characters dropped; exotic spaces -> space.")
+remove_docx_artefacts = _as_cleaner(_docx_edits, "remove_docx_artefacts",
+                                    "Drop ``[bookmark: _GoBack]`` and similar conversion markers.")
+remove_pinyin = _as_cleaner(_pinyin_edits, "remove_pinyin",
+                            "领(lǐng)导(dǎo) -> 领导: drop toned pinyin in brackets after a character.")
+to_simplified = _as_cleaner(_simplified_edits, "to_simplified",
+                            "Traditional -> simplified characters (OpenCC t2s), length-preserving.")
+to_halfwidth = _as_cleaner(_halfwidth_edits, "to_halfwidth",
+                           "Full-width ASCII block (U+FF01-FF5E) and ideographic space -> half-width.")
+unify_quotes_dashes = _as_cleaner(_quote_dash_edits, "unify_quotes_dashes",
+                                  "「」『』 -> “”‘’; digit-dash-digit -> '-'; other dashes -> '—'.")
+remove_site_chrome = _as_cleaner(_chrome_edits, "remove_site_chrome",
+                                 "Blank out web-page furniture lines (发布时间/来源/字号, 索引号 blocks, breadcrumbs ...).")
+split_run_in_headings = _as_cleaner(_run_in_edits, "split_run_in_headings",
+                                    "In very long lines, start a new line at space-preceded 一、/(一) headings.")
+join_broken_words = _as_cleaner(_broken_word_edits, "join_broken_words",
+                                "Remove spaces between CJK characters/punctuation and digits (法 治政府 -> 法治政府).")
+collapse_whitespace = _as_cleaner(_whitespace_edits, "collapse_whitespace",
+                                  "Strip lines, drop empty lines, collapse runs of spaces to one.")
+
+#: The cleaners in the order :func:`clean` applies them.
+CLEANERS = (
+    normalize_newlines,
+    remove_docx_artefacts,
+    remove_pinyin,
+    to_simplified,
+    to_halfwidth,
+    unify_quotes_dashes,
+    split_run_in_headings,
+    join_broken_words,
+    remove_site_chrome,
+    collapse_whitespace,
+)
+
+
+def clean(text: str) -> tuple[str, list[int]]:
+    """Run every cleaner; return the cleaned text and its offset map into ``text``.
+
+    ``len(offset_map) == len(cleaned) + 1``; ``offset_map`` is non-decreasing and
+    ``offset_map[-1] == len(text)``.
+    """
+    mapping = list(range(len(text) + 1))
+    for cleaner in CLEANERS:
+        edits = cleaner.edits(text)  # type: ignore[attr-defined]
+        if not edits:
+            continue
+        text, step = apply_edits(text, edits)
+        mapping = [mapping[i] for i in step]
+    return text, mapping

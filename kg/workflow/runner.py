@@ -1,0 +1,275 @@
+"""``kg build``: reports in, knowledge graph out — parallel, incremental, atomic.
+
+1. find the report files, hash them, set duplicate content aside;
+2. look each report up in the cache (content hash × pipeline fingerprint);
+3. process the others (here, in forked workers, or on Dask), streaming each
+   result into the cache and into the store (one transaction per report);
+4. drop the store graphs of reports that are gone;
+5. assemble kg.trig / kg.ttl / kg.jsonld from the cache in graph-IRI order,
+   copy the ontology, write summary.json and failures.json — all atomically.
+
+A killed build leaves the previous outputs in place and a cache the next run
+picks up from.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Optional, Sequence
+
+from kg import io, settings
+from kg.cache import ReportCache, StoreJournal, fingerprint
+from kg.errors import ConfigError
+from kg.workflow import assemble
+from kg.workflow.discover import DEFAULT_MAX_BYTES, discover
+from kg.workflow.executors import run_dask, run_processes, run_serial
+from kg.workflow.progress import BuildProgress
+from kg.workflow.stages import Stages, default_stages
+from kg.workflow.unit import Outcome, ReportInput
+
+__all__ = ["build", "BuildResult", "EXIT_OK", "EXIT_FAILURES", "EXECUTORS"]
+
+#: Exit status of ``kg build`` when every report was built.
+EXIT_OK = 0
+#: Exit status when some reports failed (they are listed, the rest were built),
+#: or when ``--strict`` stopped at the first failure.
+EXIT_FAILURES = 3
+
+EXECUTORS = ("process", "local", "dask")
+
+_HEX = set("0123456789abcdef")
+
+
+@dataclass
+class BuildResult:
+    """What a build did; ``summary.json`` holds the same figures."""
+
+    out_dir: Path
+    reports: list[dict] = field(default_factory=list)  # summaries of built reports, by name
+    failures: list[dict] = field(default_factory=list)  # path, name, kind, reason, fix
+    duplicates: list[dict] = field(default_factory=list)
+    same_government_year: list[dict] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    entities: dict[str, int] = field(default_factory=dict)  # distinct entities per type
+    triples: int = 0  # in the union graph (kg.ttl)
+    quads: int = 0  # in kg.trig
+    processed: int = 0  # reports run through the pipeline this time
+    cached: int = 0  # reports taken from the cache
+    chars: int = 0  # characters of cleaned text processed this time
+    seconds: float = 0.0
+    aborted: bool = False  # --strict stopped the build
+    outputs: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_FAILURES if (self.failures or self.aborted) else EXIT_OK
+
+    def to_json(self) -> dict:
+        return {
+            "reports": self.reports,
+            "failures": self.failures,
+            "duplicates": self.duplicates,
+            "same_government_year": self.same_government_year,
+            "skipped": self.skipped,
+            "totals": {
+                "reports": len(self.reports),
+                "failed": len(self.failures),
+                "duplicates": len(self.duplicates),
+                "processed": self.processed,
+                "cached": self.cached,
+                "entities": self.entities,
+                "triples": self.triples,
+                "quads": self.quads,
+                "seconds": round(self.seconds, 3),
+            },
+            "aborted": self.aborted,
+            "pipeline_version": settings.PIPELINE_VERSION,
+        }
+
+
+def _graph_name(term: Any) -> str:
+    text = getattr(term, "value", None) or str(term)
+    return text[1:-1] if text.startswith("<") and text.endswith(">") else text
+
+
+def _is_report_graph(iri: str) -> bool:
+    rid = iri.rstrip("/").rsplit("/", 1)[-1]
+    return len(rid) >= 16 and set(rid) <= _HEX
+
+
+def _clean_leftovers(out: Path) -> None:
+    io.remove_stale_temps(out)
+    io.remove_stale_temps(out / "ontology", recursive=True)
+    for stale in out.glob(".merge-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _flag_same_government_year(reports: list[dict]) -> list[dict]:
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for summary in reports:
+        if summary.get("government") and summary.get("year"):
+            groups[(summary["government"], summary["year"])].append(summary)
+    flagged = []
+    for (government, year), members in sorted(groups.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1]))):
+        if len(members) < 2:
+            continue
+        names = sorted(m["name"] for m in members)
+        for member in members:
+            others = [n for n in names if n != member["name"]]
+            member.setdefault("flags", []).append(
+                f"same government and year as {', '.join(others)}")
+        flagged.append({"government": government, "year": year, "reports": names})
+    return flagged
+
+
+def build(paths: Optional[Iterable[Any]] = None, out_dir: Any = settings.DEFAULT_OUTPUT, *,
+          jobs: int = 1, rebuild: bool = False, strict: bool = False, executor: str = "process",
+          scheduler: Optional[str] = None, progress: bool = True, stages: Optional[Stages] = None,
+          max_bytes: int = DEFAULT_MAX_BYTES, console: Any = None,
+          dask_client_factory: Any = None) -> BuildResult:
+    """Build the knowledge graph of ``paths`` (files or folders) into ``out_dir``.
+
+    With no ``paths`` the sample reports bundled with GovKG are built.  A bad
+    report never stops the build (unless ``strict``): it is listed in
+    ``result.failures`` with the reason and the fix.
+
+    >>> result = build(["reports/"], "output", jobs=2)   # doctest: +SKIP
+    >>> result.exit_code, len(result.reports), result.triples   # doctest: +SKIP
+    (0, 5, 12345)
+    """
+    started = time.perf_counter()
+    if executor not in EXECUTORS:
+        raise ConfigError(f"unknown executor {executor!r}: use one of {', '.join(EXECUTORS)}")
+    if jobs < 1:
+        raise ConfigError(f"--jobs must be at least 1, not {jobs}")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    _clean_leftovers(out)
+    stages = stages or default_stages()
+    prefixes = dict(stages.prefixes)
+    result = BuildResult(out_dir=out)
+
+    found = discover(list(paths) if paths is not None else settings.sample_paths(),
+                     max_bytes=max_bytes)
+    result.duplicates, result.skipped = found.duplicates, found.skipped
+    failures = list(found.failures)
+
+    cache = ReportCache(out / "cache", fingerprint(
+        dict(stages.fingerprint_extra) | {"prefixes": repr(sorted(prefixes.items()))}))
+    summaries: dict[str, dict] = {}  # sha -> summary of a built report
+    todo: list[ReportInput] = []
+    for item in found.reports:
+        summary = None if rebuild else cache.get(item.sha256, item.name)
+        if summary is None:
+            todo.append(item)
+        else:
+            summaries[item.sha256] = dict(summary, path=item.path)
+    result.cached = len(summaries)
+
+    store = stages.open_store(out / "store") if stages.open_store else None
+    journal = StoreJournal(out / "cache" / "store-journal.log")
+    in_store = {_graph_name(g) for g in store.graphs()} if store is not None else set()
+    names = {item.sha256: item for item in found.reports}
+
+    def load_into_store(sha: str, summary: dict) -> None:
+        if store is None:
+            return
+        key = cache.key(sha, summary["name"])
+        graph = summary["graph"]
+        if graph in in_store and journal.loaded.get(graph) == key:
+            return
+        store.replace_graph(graph, cache.read(sha, "nq"))
+        journal.added(graph, key)
+        in_store.add(graph)
+
+    try:
+        for sha in sorted(summaries):
+            load_into_store(sha, summaries[sha])
+
+        tracker = BuildProgress(len(todo), cached=result.cached, enabled=progress and bool(todo),
+                                console=console)
+        outcomes = _run(todo, executor=executor, jobs=jobs, scheduler=scheduler, stages=stages,
+                        prefixes=prefixes, cache=cache, client_factory=dask_client_factory)
+        with tracker:
+            for outcome in outcomes:
+                tracker.advance(outcome)
+                if outcome.ok:
+                    summary = dict(outcome.summary, path=outcome.item.path)
+                    summaries[outcome.item.sha256] = summary
+                    result.processed += 1
+                    result.chars += summary.get("chars", 0)
+                    load_into_store(outcome.item.sha256, summary)
+                else:
+                    failures.append(dict(outcome.error, path=outcome.item.path,
+                                         name=outcome.item.name))
+                    if strict:
+                        result.aborted = True
+                        break
+            if result.aborted and hasattr(outcomes, "close"):
+                outcomes.close()  # stops the workers
+
+        result.failures = sorted(failures, key=lambda f: (f["name"], f["path"]))
+        if result.aborted:
+            io.write_json(out / "failures.json", result.failures)
+            result.seconds = time.perf_counter() - started
+            return result
+
+        wanted = {s["graph"] for s in summaries.values()}
+        if store is not None:
+            for graph in sorted((in_store | set(journal.loaded)) - wanted):
+                if graph in journal.loaded or _is_report_graph(graph):
+                    store.remove_graph(graph)
+                    journal.removed(graph)
+            journal.compact()
+    finally:
+        journal.close()
+        if store is not None and hasattr(store, "close"):
+            store.close()
+
+    ordered = sorted(summaries, key=lambda sha: summaries[sha]["graph"])
+    assemble.write_trig(out / "kg.trig", cache, ordered, prefixes)
+    shared = assemble.write_ttl(out / "kg.ttl", cache, ordered, prefixes)
+    result.triples = shared + sum(summaries[sha].get("triples", 0)
+                                  - summaries[sha].get("shared_triples", 0) for sha in ordered)
+    assemble.write_jsonld(out / "kg.jsonld", cache, ordered)
+    assemble.copy_ontology(stages.ontology_dir, out / "ontology")
+    cache.prune(keep=summaries)
+
+    entity_ids: dict[str, set] = defaultdict(set)
+    reports = []
+    for sha in ordered:
+        summary = dict(summaries[sha])
+        for kind, ids in summary.pop("entity_ids", {}).items():
+            entity_ids[kind].update(ids)
+        summary.pop("artifact_sizes", None)
+        reports.append(summary)
+        result.quads += summary.get("triples", 0)
+    result.reports = sorted(reports, key=lambda s: (s["name"], s["sha256"]))
+    result.entities = {kind: len(ids) for kind, ids in sorted(entity_ids.items())}
+    result.same_government_year = _flag_same_government_year(result.reports)
+    result.seconds = time.perf_counter() - started
+    result.outputs = ["kg.trig", "kg.ttl", "kg.jsonld", "ontology/", "summary.json", "failures.json"]
+    if store is not None:
+        result.outputs.append("store/")
+    io.write_json(out / "failures.json", result.failures)
+    io.write_json(out / "summary.json", result.to_json())
+    return result
+
+
+def _run(items: Sequence[ReportInput], *, executor: str, jobs: int, scheduler: Optional[str],
+         stages: Stages, prefixes: dict, cache: ReportCache, client_factory: Any):
+    """The outcomes of processing ``items`` with the chosen executor (a generator)."""
+    if not items:
+        return iter(())
+    if executor == "dask":
+        return run_dask(items, jobs=jobs, stages=stages, prefixes=prefixes, cache=cache,
+                        scheduler=scheduler, client_factory=client_factory)
+    nlp = stages.load_pipeline()  # once, before forking: the workers share it
+    if jobs == 1 or len(items) == 1:
+        return run_serial(items, stages=stages, nlp=nlp, prefixes=prefixes, cache=cache)
+    return run_processes(items, jobs=min(jobs, len(items)), stages=stages, nlp=nlp,
+                         prefixes=prefixes, cache=cache)

@@ -1,0 +1,73 @@
+"""Execute every notebook in notebooks/ with the project's Python and fail on any error.
+
+The samples are built once per session into a temporary folder
+(GOVKG_NOTEBOOK_OUT), which every notebook reuses.  Set GOVKG_NOTEBOOK_OUT
+yourself to run them against an existing build.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+nbformat = pytest.importorskip("nbformat")
+nbclient = pytest.importorskip("nbclient")
+pytest.importorskip("ipykernel")
+
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+ALL = sorted(NOTEBOOKS.glob("*.ipynb"))
+TIME_LIMIT_S = 60
+
+
+def test_there_are_three_notebooks():
+    assert [p.name for p in ALL] == ["01_quickstart.ipynb", "02_network_analysis.ipynb",
+                                     "03_sparql_cookbook.ipynb"]
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.stem)
+def test_committed_without_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, f"{path.name}: strip outputs"
+
+
+@pytest.fixture(scope="session")
+def built_samples(tmp_path_factory):
+    """Build the bundled samples once (or use GOVKG_NOTEBOOK_OUT when given)."""
+    given = os.environ.get("GOVKG_NOTEBOOK_OUT")
+    if given:
+        return Path(given)
+    from kg.workflow import build
+
+    out = tmp_path_factory.mktemp("notebook-build")
+    result = build(None, out, progress=False)
+    assert (out / "kg.trig").is_file(), f"build wrote no kg.trig: {result.failures[:3]}"
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.stem)
+def test_notebook_runs(path, built_samples, monkeypatch):
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    monkeypatch.setenv("GOVKG_NOTEBOOK_OUT", str(built_samples))
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    nb = nbformat.read(path, as_version=4)
+    # a first cell reports the kernel's interpreter: it must be this one (the project's .venv)
+    nb.cells.insert(0, nbformat.v4.new_code_cell("import sys; print(sys.executable)"))
+    client = NotebookClient(nb, timeout=TIME_LIMIT_S, kernel_name="python3", allow_errors=False,
+                            resources={"metadata": {"path": str(NOTEBOOKS)}})
+    start = time.perf_counter()
+    try:
+        client.execute()
+    except CellExecutionError as err:
+        pytest.fail(f"{path.name} failed:\n{err}")
+    elapsed = time.perf_counter() - start
+    assert Path(nb.cells[0].outputs[0]["text"].strip()) == Path(sys.executable)
+    assert elapsed < TIME_LIMIT_S, f"{path.name} took {elapsed:.0f} s (keep notebooks under {TIME_LIMIT_S} s)"
