@@ -51,6 +51,15 @@ def file_sha256(path: os.PathLike | str, *, chunk: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
+def _content_sha256(path: Path) -> str:
+    # A .gz header holds the time it was written (bytes 4-7): leave it out, so
+    # regenerating identical data does not invalidate every cached report.
+    data = path.read_bytes()
+    if path.suffix == ".gz" and data[:2] == b"\x1f\x8b":
+        data = data[:4] + b"\0\0\0\0" + data[8:]
+    return hashlib.sha256(data).hexdigest()
+
+
 def fingerprint_sources(package_dir: Path = settings.PACKAGE_DIR) -> list[Path]:
     """The files whose content goes into the fingerprint, in a stable order."""
     files = [package_dir / "records.py", package_dir / "settings.py"]
@@ -84,7 +93,7 @@ def fingerprint(extra: Mapping[str, str] | None = None,
             label = path.relative_to(root).as_posix()
         except ValueError:
             label = path.name
-        digest.update(f"{label}\0{file_sha256(path)}\n".encode())
+        digest.update(f"{label}\0{_content_sha256(path)}\n".encode())
     return digest.hexdigest()[:16]
 
 

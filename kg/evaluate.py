@@ -79,7 +79,8 @@ def _strings(entities, etype: str) -> set[str]:
     if isinstance(entities, dict):
         values = entities.get(etype, [])
     else:
-        values = [e["text"] for e in entities if e["type"] == etype]
+        # "surface" (as the original text writes it, kg extract adds it) is what gold annotates
+        values = [e.get("surface") or e["text"] for e in entities if e["type"] == etype]
     return {s for s in (normalize_surface(v) for v in values) if s}
 
 

@@ -72,7 +72,14 @@ def build(jionlp_wheel: Path, quhua_wheel: Path, out: Path = OUT) -> dict[str, i
     province = prefecture = county = township_key = ""
     seen_townships: set[tuple[str, str]] = set()
 
+    used_codes: set[str] = set()
+
     def add(code: str, parent: str, level: str, name: str, short: str) -> None:
+        # Codes are identities: jionlp gives Hong Kong and Macau districts their
+        # region's code, so a code seen before is dropped (the row keeps its parent).
+        if code in used_codes:
+            code = ""
+        used_codes.add(code)
         rows[(level, parent, name)] = (code, parent, level, name, short if short != name else "")
 
     for line in read_jionlp(jionlp_wheel):
@@ -94,8 +101,12 @@ def build(jionlp_wheel: Path, quhua_wheel: Path, out: Path = OUT) -> dict[str, i
                 prefecture = code
                 add(code, province, "city", name, short)
         elif depth == 2:
-            county = code or f"{prefecture}/{name}"
+            if name.startswith("市直辖"):
+                # 东莞市/中山市/儋州市/嘉峪关市 have no counties: townships hang on the city.
+                county = prefecture
+                continue
             add(code, prefecture, "county", name, short)
+            county = rows[("county", prefecture, name)][0] or f"{prefecture}/{name}"
         elif depth == 3:
             tcode = quhua.get(county, {}).get("townships", {}).get(name, "")
             township_key = tcode or f"{county}/{name}"

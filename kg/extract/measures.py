@@ -44,7 +44,7 @@ STATUS_OF_ROLE = {
 }
 LEXICON_FILE = "lexicons/measure_categories.tsv"
 #: Category keys in scheme order: ties go to the earlier one.
-_TITLE_WEIGHT, _HEADING_WEIGHT, _BODY_WEIGHT, _BODY_CAP = 3, 2, 1, 3
+_TITLE_WEIGHT, _HEADING_WEIGHT, _BODY_WEIGHT, _BODY_CAP = 3, 1, 1, 3
 
 _ORDINAL = re.compile(r"(?:^|(?<=[。；;！!？?\n:：]))\s*(?P<n>[一二三四五六七八九十]{1,3})是\s*[,，、:：]?")
 _NUMERIC = {

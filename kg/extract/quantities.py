@@ -62,7 +62,10 @@ def _tables() -> tuple[dict[str, UnitInfo], re.Pattern[str], frozenset[str], fro
 
 
 def _title_spans(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in re.finditer(r"《[^《》\n]{0,120}》", text)]
+    """Titles and short quoted names: numbers inside them (“最多跑一次”) are not figures."""
+    spans = [(m.start(), m.end()) for m in re.finditer(r"《[^《》\n]{0,120}》", text)]
+    spans += [(m.start(), m.end()) for m in re.finditer(r"“[^“”\n]{1,15}”", text)]
+    return spans
 
 
 def _counted(text: str, start: int, end: int) -> str:
@@ -103,7 +106,7 @@ def find_quantities(text: str) -> list[Quantity]:
             # 一次/两个/百/千 alone: only as 一次。 or 百余幅, never 千家万户, 两个联席会议.
             if len(number) == 1:
                 closes_clause = end >= len(text) or text[end] in _CLAUSE_END
-                if not (match.group("mid") or closes_clause):
+                if not (match.group("mid") or (closes_clause and number not in "十百千万亿")):
                     continue
         value = parse_number(number)
         if value is None:

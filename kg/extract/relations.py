@@ -182,13 +182,15 @@ def extract_relations(extraction: Extraction) -> list[Relation]:
                 for s in subjects:
                     for o in objects:
                         add(s, pattern.predicate, o, span[0], span[1], qualifier)
-    # An organisation whose name contains a division is located in it (宝山区法律援助中心).
+    # An organisation whose name contains divisions is located in the last one named
+    # (江门市新会区睦洲镇人民政府 -> 睦洲镇; 宝山区法律援助中心 -> 宝山区).
     for i, org in enumerate(extraction.entities):
         if org.type != "ORG":
             continue
-        for j, div in enumerate(extraction.entities):
-            if div.type in ("DIVISION", "VILLAGE") and org.start <= div.start and div.end <= org.end \
-                    and (div.start, div.end) != (org.start, org.end):
-                add(i, "locatedIn", j, org.start, org.end)
+        nested = [(div.end, div.start, j) for j, div in enumerate(extraction.entities)
+                  if div.type in ("DIVISION", "VILLAGE") and org.start <= div.start and div.end <= org.end
+                  and (div.start, div.end) != (org.start, org.end)]
+        if nested:
+            add(i, "locatedIn", max(nested)[2], org.start, org.end)
     found.sort(key=lambda r: (r.start, r.end, PREDICATES.index(r.predicate), r.subject, r.object))
     return found

@@ -20,14 +20,14 @@ from __future__ import annotations
 import functools
 import gzip
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Optional, Union
 
 from kg.records import LEVELS, Division
 from kg.settings import DATA_DIR
 
-__all__ = ["Gazetteer", "GAZETTEER_DIR", "division_key", "short_forms"]
+__all__ = ["Gazetteer", "GAZETTEER_DIR", "division_key", "short_forms", "level_rank"]
 
 GAZETTEER_DIR = DATA_DIR / "gazetteer"
 _LEVEL_RANK = {level: i for i, level in enumerate(LEVELS)}
@@ -101,7 +101,9 @@ class Gazetteer:
 
         Candidates score by the ``context`` names (parents a report names, other
         divisions it mentions): an ancestor named scores most, nearer ancestors more;
-        a child or village named scores a little.  Exact names beat short forms.
+        a child or village named scores a little.  The winner needs a clear lead, or
+        to be the only candidate the context says anything about; without context a
+        unique full name beats its short-form namesakes (月浦镇 over 月浦街道).
         """
         candidates = self.lookup(name)
         if len(candidates) <= 1:
@@ -109,23 +111,23 @@ class Gazetteer:
         context_names = {c for c in context if c and c != name}
         scored = []
         for div in candidates:
-            score = 0.0
-            for depth, parent in enumerate(self.parents(div)):
-                if _named(parent, context_names):
-                    score += 4.0 / (depth + 1)
+            ancestors = sum(4.0 / (depth + 1) for depth, parent in enumerate(self.parents(div))
+                            if _named(parent, context_names))
+            below = 0.0
             if div.level != "village" and context_names:
                 kids = self.children(div) or (self.villages(div) if div.level == "township" else [])
-                score += 0.5 * min(4, sum(1 for kid in kids if _named(kid, context_names)))
-            if div.name == name:
-                score += 0.25
-            scored.append((score, div))
-        scored.sort(key=lambda pair: -pair[0])
-        best, runner_up = scored[0][0], scored[1][0]
+                below = 0.5 * min(4, sum(1 for kid in kids if _named(kid, context_names)))
+            exact = 0.25 if div.name == name else 0.0
+            scored.append((ancestors + below + exact, ancestors + below, div))
+        scored.sort(key=lambda item: -item[0])
+        (best, best_evidence, winner), (runner_up, runner_evidence, _) = scored[0], scored[1]
         if best >= 1.0 and best > runner_up:
-            return scored[0][1]
+            return winner
+        if best_evidence > 0 and runner_evidence == 0 and all(e == 0 for _, e, _ in scored[1:]):
+            return winner  # the only candidate the context says anything about
         exact = [div for div in candidates if div.name == name]
-        if best < 1.0 and len(exact) == 1 and not context_names:
-            return exact[0]
+        if len(exact) == 1 and best_evidence == 0:
+            return exact[0]  # a unique full name beats short-form namesakes
         return None
 
     def parents(self, code: DivisionRef) -> list[Division]:

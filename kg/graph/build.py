@@ -55,6 +55,8 @@ _NATIONAL_PREFIXES = ("中央", "党中央", "中共中央", "国务院", "全�
 _SCHEME_OF_TYPE = {"PROGRAMME": ("programme", "programme", GK.Programme),
                    "OBSERVANCE": ("observance", "observance", GK.Observance),
                    "GROUP": ("target-group", "group", GK.TargetGroup)}
+# Cores of organisation names that mean the same body (镇政府 = 镇人民政府).
+_CORE_ALIASES = {"政府": "人民政府", "委": "党委", "镇委": "党委", "党委会": "党委"}
 _YEAR = re.compile(r"(20[0-9]{2})\s*年")
 _QUOTE_CONTEXT = 24
 
@@ -83,10 +85,12 @@ def _dotted(path: tuple[int, ...]) -> str:
     return ".".join(str(p) for p in path)
 
 
-def _decimal(value: float) -> Decimal:
-    if float(value).is_integer():
-        return Decimal(int(value))
-    return Decimal(repr(float(value)))
+def _decimal(value: float) -> Literal:
+    """An xsd:decimal in canonical form (46000 -> "46000.0"), so Turtle round-trips it unchanged."""
+    lexical = format(Decimal(repr(float(value))), "f")
+    if "." not in lexical:
+        lexical += ".0"
+    return Literal(lexical, datatype=XSD.decimal)
 
 
 def _guess_level(name: str) -> str:
@@ -123,6 +127,7 @@ class _Builder:
         self.chain: list[tuple[URIRef, Division]] = []
         self.entity_nodes: list[Optional[URIRef]] = []
         self._mentioned_divisions: list[tuple[URIRef, Division]] = []
+        self._org_info: dict = {}  # org node -> (institution type, division node)
 
     # -- gazetteer -----------------------------------------------------------------
     @property
@@ -167,6 +172,11 @@ class _Builder:
     def _government(self) -> None:
         meta = self.meta
         div = self._gaz_get(meta.division_code)
+        if div is None and meta.government:
+            # The entity layer may resolve the government where metadata could not.
+            codes = sorted({m.id for m in self.x.entities if m.type == "DIVISION"
+                            and (m.canonical or m.text) == meta.government and re.fullmatch(r"[0-9]{12}", m.id)})
+            div = self._gaz_get(codes[0]) if len(codes) == 1 else None
         if div is None and meta.government:
             div = Division(name=meta.government, level=meta.level or "", code=None,
                            parent_code=(meta.parent_codes[0] if meta.parent_codes else None))
@@ -276,37 +286,63 @@ class _Builder:
 
     def _org(self, mention: Mention, name: str) -> URIRef:
         located: Optional[tuple[URIRef, Division]] = None
-        core, label = name, name
+        core = name
         if name.startswith(_NATIONAL_PREFIXES):
             scope = "national"
         else:
-            named = self._division_of_name(name)
-            if named:
-                located = (named[0], named[1])
-                core = name[len(named[2]):]
-            else:
+            # Strip the divisions the name starts with (江门市新会区睦洲镇人民政府 -> 人民政府 in 睦洲镇).
+            while True:
+                named = self._division_of_name(core)
+                if not named:
+                    break
+                located, core = (named[0], named[1]), core[len(named[2]):]
+            if located is None:
                 for prefix, levels in sorted(_LEVEL_PREFIX.items(), key=lambda kv: -len(kv[0])):
-                    if name.startswith(prefix) and len(name) > len(prefix):
+                    if core.startswith(prefix) and len(core) > len(prefix):
                         located = self._division_key(levels)
                         if located:
-                            core = name[len(prefix):]
-                            label = located[1].name + core
+                            core = core[len(prefix):]
                         break
                 else:
                     located = self.chain[0] if self.chain else None
-                    if located:
-                        label = located[1].name + name
             scope = (located[1].code or located[1].name) if located else "-"
+        core = _CORE_ALIASES.get(core, core)
         node = mint("org", scope, normalize_label(core) or core, base=self.base)
         self.add(node, RDF.type, GK.Organization)
-        self._label(node, label)
-        if mention.text != label:
-            self._labels[node].add(mention.text)
+        self._label(node, self._org_label(mention, name, core, located))
+        for form in {mention.text, name}:
+            self._labels[node].add(form)
         if located:
             self.add(node, GK.locatedIn, located[0])
         itype = institution_type_of(core)
         if itype:
             self.add(node, GK.orgType, URIRef(itype.iri))
+        self._org_info.setdefault(node, (itype, located[0] if located else None))
+        return node
+
+    def _org_label(self, mention: Mention, name: str, core: str,
+                   located: Optional[tuple[URIRef, Division]]) -> str:
+        """The shortest written form that names its division (坡头司法所), else division + core."""
+        named = sorted({f for f in (mention.text, name) if self._division_of_name(f)}, key=lambda f: (len(f), f))
+        if named:
+            return named[0]
+        if located and not name.startswith(_NATIONAL_PREFIXES):
+            return located[1].name + core
+        return name
+
+    def government_org(self) -> Optional[URIRef]:
+        """The reporting government as an organisation (default actor of its measures)."""
+        if not self.chain:
+            return None
+        gov_node, gov = self.chain[0]
+        node = mint("org", gov.code or gov.name, "人民政府", base=self.base)
+        if (node, RDF.type, GK.Organization) not in self.g:
+            self.add(node, RDF.type, GK.Organization)
+            self._label(node, gov.name + ("办事处" if gov.name.endswith("街道") else "人民政府"))
+            self.add(node, GK.locatedIn, gov_node)
+            itype = institution_type_of("人民政府")
+            if itype:
+                self.add(node, GK.orgType, URIRef(itype.iri))
         return node
 
     def _label(self, node: URIRef, label: str) -> None:
@@ -410,6 +446,7 @@ class _Builder:
             self._measure(measure, indicators)
         for index, relation in enumerate(self.x.relations):
             self._relation(index, relation)
+        self._type_hierarchy()
         self._implements()
         return self.graph_iri, self.g
 
@@ -425,7 +462,7 @@ class _Builder:
     def _indicator(self, qi: int, q) -> URIRef:
         node = mint("indicator", self.rid, qi, base=self.base)
         self.add(node, RDF.type, GK.Indicator)
-        self.add(node, RDF.value, Literal(_decimal(q.value), datatype=XSD.decimal))
+        self.add(node, RDF.value, _decimal(q.value))
         self.add(node, GK.unit, Literal(q.unit))
         self.add(node, GK.approximate, Literal(bool(q.approx)))
         if q.counted:
@@ -467,6 +504,8 @@ class _Builder:
         self.add(node, GK.evidence, self.evidence(measure.start, measure.end))
         actors = set(measure.actors)
         partners = self._partners(measure, actors)
+        if not actors and self.government_org() is not None:
+            self.add(node, GK.actor, self.government_org())
         ignored_places = {n for n, _ in self.chain}
         for i in sorted(set(measure.mentions) | actors):
             target = self.entity_nodes[i] if 0 <= i < len(self.entity_nodes) else None
@@ -537,10 +576,37 @@ class _Builder:
         predicate = RELATION_PREDICATES.get(rel.predicate)
         if predicate is None or s == o:
             return
+        if predicate == GK.locatedIn and self.g.value(s, GK.locatedIn) not in (None, o):
+            return  # the organisation's identity already places it (its name's deepest division)
         self.add(s, predicate, o)
         if predicate == GK.collaboratesWith:  # symmetric: assert both ways for plain SPARQL
             self.add(o, predicate, s)
         self.assertion(s, predicate, o, [ev], "pattern")
+
+    def _type_hierarchy(self) -> None:
+        """司法所 subOrganizationOf 区司法局 when both are named: the child's type has the
+        parent's type as gk:parentInstitutionType and the parent sits in a division above."""
+        if (None, ORG.subOrganizationOf, None) in self.g:
+            asserted = set(self.g.subject_objects(ORG.subOrganizationOf))
+        else:
+            asserted = set()
+        ranks = {node: i for i, (node, _) in enumerate(self.chain)}
+        first: dict[URIRef, Mention] = {}
+        for mention, node in zip(self.x.entities, self.entity_nodes):
+            if node is not None and mention.type == "ORG":
+                first.setdefault(node, mention)
+        for child, (ctype, cdiv) in sorted(self._org_info.items()):
+            if ctype is None or ctype.parent is None or child not in first or cdiv not in ranks:
+                continue
+            parents = [node for node, (ptype, pdiv) in sorted(self._org_info.items())
+                       if ptype is not None and ptype.iri == ctype.parent and node in first
+                       and pdiv in ranks and ranks[pdiv] > ranks[cdiv]]
+            if len(parents) != 1 or (child, parents[0]) in asserted:
+                continue
+            parent = parents[0]
+            self.add(child, ORG.subOrganizationOf, parent)
+            evidence = [self.evidence(first[n].start, first[n].end) for n in (child, parent)]
+            self.assertion(child, ORG.subOrganizationOf, parent, evidence, "institution-type")
 
     def _implements(self) -> None:
         """The government implements every programme its done measures belong to."""

@@ -202,7 +202,7 @@ def write_jsonld(union: Graph, path: Union[str, Path], *,
         else:
             node.setdefault(_compact(str(p), prefixes), []).append(_jsonld_value(o, prefixes))
     out = []
-    for iri in sorted(nodes):
+    for iri in sorted(nodes, key=lambda i: _compact(i, prefixes)):
         entry: dict = {"@id": _compact(iri, prefixes)}
         for key in sorted(nodes[iri]):
             values = nodes[iri][key]

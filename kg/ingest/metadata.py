@@ -164,6 +164,21 @@ def _names_government(title: str) -> bool:
         not title.startswith("关于")
 
 
+_YEAR = r"(?:(?:19|20)\d\d|[〇○零一二三四五六七八九]{4})\s*年度?"
+
+
+def _government_in_title(title: str) -> Optional[str]:
+    """The organ a title names: 坡头镇人民政府关于2019年度… / 2023年惠南镇… / 关于月浦镇…."""
+    rest = re.sub(rf"^(?:关于)?(?:{_YEAR})?(?:关于)?", "", title)
+    head = re.split(rf"关于|{_YEAR}|法治|依法|法制|全面", rest)[0]
+    head = re.sub(r"(?:的|工作)$", "", head)
+    # 中共某镇委员会某镇人民政府 (a joint report): the government is the last organ.
+    head = re.split(r"委员会|党工委|党委", head)[-1] or head
+    if len(head) >= 2 and level_of(_ORGAN_SUFFIX.sub("", re.sub("^中共", "", head))):
+        return head
+    return None
+
+
 def page_fields(text: str) -> dict[str, str]:
     """Web-page fields: dates (成文日期 ...), organ (发布机构/来源), 标题."""
     fields: dict[str, str] = {}
@@ -228,9 +243,9 @@ def _superiors(text: str) -> list[str]:
 
 def _year(title: Optional[str], text: str) -> Optional[int]:
     if title:
-        m = re.search(r"(20\d\d)\s*年", title)
+        m = re.search(r"((?:19|20)\d\d|[〇○零一二三四五六七八九]{4})\s*年", title)
         if m:
-            return int(m.group(1))
+            return _cn_number(m.group(1))
     for line in text.split("\n")[:12]:
         m = re.match(r"^\s*(20\d\d)\s*年(?:度)?(?:以来)?\s*[,，是在]", line)
         if m:
@@ -273,9 +288,7 @@ def extract_meta(text: str, sections: Optional[list[Section]] = None, gazetteer=
 
     as_written = None
     if title:
-        head = re.split(r"关于|(?:20\d\d|二〇..)\s*年|法治|依法|法制|年度", title)[0]
-        if len(head) >= 2 and level_of(_ORGAN_SUFFIX.sub("", re.sub("^中共", "", head))):
-            as_written = head
+        as_written = _government_in_title(title)
     organs, signature_date = _signature(text)
     if as_written is None:
         for key in ("发布机构", "发布单位", "发文机关", "来源", "文章来源", "信息来源"):
@@ -320,13 +333,12 @@ def _normalise_fields(text: str) -> str:
 def _resolve(meta: ReportMeta, named_parents: list[str], text: str, gazetteer) -> None:
     """Resolve the government in the gazetteer; fill level, parents and codes."""
     mentioned = _mentioned_divisions(text, gazetteer)
-    context = named_parents + mentioned
+    context = named_parents + mentioned + _mentioned_villages(meta.government, text, gazetteer)
     division: Optional[Division] = None
     if meta.government:
         division = gazetteer.resolve(meta.government, context=context)
     if division is not None:
-        meta.government = division.name if meta.government in (division.short_name, division.name) \
-            or meta.government == division.name else meta.government
+        meta.government = division.name  # 惠南 (a short form) -> 惠南镇
         meta.level = division.level
         meta.division_code = division.code
         chain = gazetteer.parents(division)
@@ -334,15 +346,27 @@ def _resolve(meta: ReportMeta, named_parents: list[str], text: str, gazetteer) -
         meta.parent_codes = [p.code for p in chain if p.code]
         return
     # Unresolved: keep what the text says, completing it from any parent that resolves.
+    # parent_codes stay aligned with parents from the start, or empty.
     parents = list(named_parents)
-    for name in parents:
+    for i, name in enumerate(parents):
         anchor = gazetteer.resolve(name, context=context)
         if anchor is not None:
             chain = [anchor] + gazetteer.parents(anchor)
-            meta.parents = [d.name for d in chain]
-            meta.parent_codes = [d.code for d in chain if d.code]
+            meta.parents = parents[:i] + [d.name for d in chain]
+            meta.parent_codes = [d.code for d in chain if d.code] if i == 0 else []
             return
     meta.parents = parents
+
+
+def _mentioned_villages(government: Optional[str], text: str, gazetteer) -> list[str]:
+    """Villages of any township called ``government`` that the text names (岑霞村 …)."""
+    if not government:
+        return []
+    found = []
+    for township in gazetteer.lookup(government):
+        if township.level == "township":
+            found += [v.name for v in gazetteer.villages(township) if len(v.name) >= 3 and v.name in text]
+    return sorted(set(found))
 
 
 def _mentioned_divisions(text: str, gazetteer) -> list[str]:

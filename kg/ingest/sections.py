@@ -96,9 +96,10 @@ def _match_heading(line: str) -> Optional[tuple[str, int, int]]:
 _ROLE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("rectification", re.compile(r"整改|督察|督查反馈|巡察反馈|问题清单")),
     ("responsibility", re.compile(r"第一责任人|主要负责人履行|主要负责人.{0,6}职责|履职情况|述法")),
-    ("shortcomings", re.compile(r"存在的?(?:主要)?问题|不足|短板|差距|薄弱|困难和问题|问题和原因|问题与原因")),
+    ("shortcomings", re.compile(r"存在的?(?:主要|突出)?(?:问题|不足|困难|短板|差距)|不足之处|[的和与及]不足|"
+                                r"不足[和与及]|问题[和与及](?:原因|不足|差距)|困难和问题|主要问题|薄弱环节|^问题")),
     ("plans", re.compile(r"下一步|下步|下一年|明年|来年|工作计划|工作打算|打算|工作安排|主要安排|工作思路|"
-                         r"工作设想|设想|展望|努力方向|工作重点|下阶段|今后")),
+                         r"工作设想|设想|展望|努力方向|下阶段|今后(?:工作|一个时期)")),
     ("measures", re.compile(r"举措|成效|措施|工作情况|开展情况|基本情况|主要做法|做法|主要工作|工作开展|"
                             r"取得|成绩|亮点|落实情况|建设情况|完成情况|推进情况")),
 ]
@@ -184,14 +185,14 @@ def parse_sections(text: str) -> list[Section]:
         siblings.append(section)
         stack.append(_Open(style, number, title_like, section))
     for still_open in stack:
-        _close(still_open.section, len(text))
+        still_open.section.end = len(text)
     _assign_roles(top, reference_year)
     return top
 
 
-def _close(section: Section, end: int) -> None:
+def _close(section: Section, next_heading_start: int) -> None:
     # Sections end before the newline that precedes the next heading.
-    section.end = max(section.heading_end, end - 1 if end > section.start else end)
+    section.end = max(section.heading_end, next_heading_start - 1)
 
 
 def _choose_level(stack: list[_Open], style: str, number: int, title_like: bool) -> int:
@@ -283,7 +284,7 @@ def inline_items(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
 
 
 def _items_in_paragraph(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
-    found: list[tuple[str, int, int]] = []
+    runs: list[list[tuple[str, int, int]]] = []
     segment = text[start:end]
     for style, pattern in _INLINE_STYLES:
         run: list[tuple[str, int]] = []
@@ -292,13 +293,22 @@ def _items_in_paragraph(text: str, start: int, end: int) -> list[tuple[str, int,
             raw = m.group("n")
             n = _number("circled", raw) if style == "circled" else (
                 chinese_numeral(raw[1:]) if style == "ordinal" else _number(style, raw))
+            label = m.group(0).rstrip(",，、:：")
             if n == expected:
-                run.append((m.group(0).rstrip(",，、:："), start + m.start()))
+                run.append((label, start + m.start()))
                 expected += 1
             elif n == 1:  # a new enumeration in the same paragraph
-                found.extend(_close_run(run, start + m.start()))
-                run, expected = [(m.group(0).rstrip(",，、:："), start + m.start())], 2
-        found.extend(_close_run(run, end))
+                runs.append(_close_run(run, start + m.start()))
+                run, expected = [(label, start + m.start())], 2
+        runs.append(_close_run(run, end))
+    runs = [r for r in runs if r]
+    # An inner list, (1)(2) inside 二是, ends where the next item of an outer list starts.
+    found: list[tuple[str, int, int]] = []
+    for run in runs:
+        outer_starts = sorted(item[1] for other in runs if other[0][1] < run[0][1] for item in other)
+        for label, pos, item_end in run:
+            clip = next((p for p in outer_starts if p > pos), item_end)
+            found.append((label, pos, min(item_end, clip)))
     return found
 
 

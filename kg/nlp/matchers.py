@@ -35,6 +35,9 @@ _LAW_SUFFIXES = ("法典", "法", "条例", "规定", "办法", "纲要", "规�
 _TRAILING_PAREN = re.compile(r"[(（][^()（）]{0,20}[)）]$")
 _YEAR_RANGE = re.compile(r"[(（]\d{4}\s*[-—–－至]{0,2}\s*\d{4}\s*年?[)）]?")
 _OBS_DATE = re.compile(r"(?<![\d.])([“\"]?)(1[0-2]|[1-9])\s*[.·•．](3[01]|[12]\d|[1-9])([”\"]?)(?![\d%.])")
+_PROGRAMME_CONTEXT = re.compile(r"(主题|活动|系列|品牌|行动|创建|工程|项目|制度|机制|模式|工作法|平台|试点|示范|称号|专项|理念|服务品牌|培养)")
+_PROGRAMME_SUFFIX = re.compile(r"(村|制度|机制|工程|平台|模式|行动|计划|工作法|经验|品牌)$")
+_PROGRAMME_TAIL = re.compile(r"(管理法|工作法|管理制度|平台)")
 _THEORY = re.compile(r"(新时代中国特色社会主义|法治|经济|生态文明|外交|强军|文化)?思想")
 _ENUM_VILLAGE = re.compile(rf"((?:[{CJK}]{{2,4}}、)+[{CJK}]{{2,4}})等(?:村|社区)")
 
@@ -119,7 +122,7 @@ def _has_law_suffix(title: str) -> bool:
     core = title
     while _TRAILING_PAREN.search(core):
         core = _TRAILING_PAREN.sub("", core)
-    core = core.rstrip("(（")
+    core = re.sub(r"[(（][^()（）]*$", "", core)
     return any(core.endswith(s) for s in _LAW_SUFFIXES)
 
 
@@ -145,6 +148,7 @@ class RuleSet:
         self.lexicon = PhraseIndex(entries)
         self.group_stop = set(read_words("group_stop.txt", base))
         self.quoted_stop = set(read_words("quoted_not_programme.txt", base))
+        self.slogan_openers = read_words("quoted_slogan_openers.txt", base)
         cores = {row[0]: row[1] for row in read_table("org_cores.tsv", base)}
         modifiers = set(read_words("org_modifiers.txt", base))
         org_words = [(w, ("core", cores[w])) for w in cores]
@@ -159,6 +163,16 @@ class RuleSet:
         self.named_org_suffixes = sorted((c for c, flag in cores.items() if flag == "bound" and c in
                                           ("律师事务所", "中学", "小学", "幼儿园", "公司", "商贸城")), key=len, reverse=True)
         self.division_stop = set(read_words("division_stop.txt", base))
+        verbs = "|".join(sorted(read_words("law_verbs.txt", base), key=len, reverse=True))
+        self.law_verb_pattern = re.compile(
+            rf"(?:{verbs})(?P<title>(?:\d{{4}}年度?)?[{CJK}]{{2,24}}?"
+            rf"(?:工作要点|实施方案|工作方案|实施意见|实施细则|实施办法|管理办法|管理规定|工作规则|议事规则|"
+            rf"权责清单|责任清单|负面清单|免罚清单|程序规定|活动规定|工作规定|行动计划|工作计划|责任书))"
+            rf"(?![{CJK}])")
+        self.village_stop = set(read_words("village_stop.txt", base))
+        # 和 is left out: 和平社区 is a name; shortest-first picks 胜利西 in 和胜利西社区
+        self.village_name_stop = (self.name_stop - {"和"}) | set(
+            "各全本该每驻进到送下包农乡城行政自然示范美丽文明无毒整洁干净先进试点贫困重点开展组织深入走进活动建设实现推进个些多几")
         self.org_name_stop = self.name_stop | set(read_words("org_name_stop_chars.txt", base))
         self._divisions: Optional[PhraseIndex] = None
         self._province_shorts: set[str] = set()
@@ -185,11 +199,13 @@ class RuleSet:
         hits += self._titles(work)
         hits += self._quoted(work)
         hits += self._lexicon(work)
+        hits += self._unquoted_titles(work)
         places = self._divisions_in(work, context)
         hits += places
         hits += self._villages(work, places, context)
         hits += self._orgs(work, places)
         hits += self._named_orgs(work, places)
+        hits += self._place_brands(work, places)
         hits += self._persons(work)
         hits += self._observance_dates(work)
         resolved = self._resolve(work, hits)
@@ -206,10 +222,22 @@ class RuleSet:
                 hits.append(Hit("LAW", match.start(1), match.end(1), title, "pattern:title"))
         return hits
 
+    def _unquoted_titles(self, text: str) -> list[Hit]:
+        """研究2020年有庆镇法治政府建设工作要点, 梳理街道权责清单: a title right after a verb."""
+        hits = []
+        for m in self.law_verb_pattern.finditer(text):
+            title = m.group("title")
+            if not re.match(r"(\d{4}年|省|市|区|县|镇|乡|街道|全[省市区县镇乡])", title) \
+                    or re.search(r"[和与及并、]", title):
+                continue  # only titles that name their year or level: 2020年…工作要点, 街道权责清单
+            hits.append(Hit("LAW", m.start("title"), m.end("title"), title, "pattern:unquoted-title"))
+        return hits
+
     # -- quoted terms ----------------------------------------------------------------------------
     def _quoted(self, text: str) -> list[Hit]:
         hits = []
-        for match in re.finditer(r"“([^“”\n]{1,30})”", text):
+        # “…”, and the mismatched "…" and “…“ that real pages contain
+        for match in re.finditer(r"[“\"「]([^“”\"「」\n]{1,30})[”\"“」]", text):
             term, start, end = match.group(1), match.start(1), match.end(1)
             after = text[match.end():match.end() + 12]
             if _OBS_DATE.fullmatch(term):
@@ -217,12 +245,25 @@ class RuleSet:
             known = self.lexicon.longest_at(term, 0)
             if known and len(known[0]) == len(term):
                 continue  # the lexicon pass finds it
+            if len(term) >= 8 and _has_law_suffix(term) and not re.search(r"[，,；;。、]|谁.+谁", term):
+                hits.append(Hit("LAW", start, end, term, "pattern:quoted-title"))
+                continue
             law_suffix = re.match(r"(普法规划|规划|纲要|条例|实施方案|方案|意见)", after)
             if law_suffix:
                 hits.append(Hit("LAW", match.start(), match.end() + law_suffix.end(), term, "pattern:quoted"))
                 continue
             if after.startswith("普法") and re.fullmatch(r"[一二三四五六七八九十]+五", term):
                 hits.append(Hit("PROGRAMME", match.start(), match.end() + 2, term, "pattern:quoted"))
+                continue
+            tail = _PROGRAMME_TAIL.match(after)
+            if tail and term not in self.quoted_stop:
+                hits.append(Hit("PROGRAMME", match.start(), match.end() + tail.end(), term, "pattern:quoted"))
+                continue
+            if "、" in term and all(re.fullmatch(r"谁[^、，,]{1,4}谁[^、，,]{1,4}", p) for p in term.split("、")):
+                offset = start
+                for part in term.split("、"):  # “谁执法谁普法、谁主管谁普法、谁服务谁普法”
+                    hits.append(Hit("PROGRAMME", offset, offset + len(part), part, "pattern:quoted"))
+                    offset += len(part) + 1
                 continue
             if any(term.endswith(c) for c in self.org_cores if self.org_cores[c] != "prefix" and len(c) > 1):
                 continue  # organisation: the org pass finds it
@@ -231,22 +272,26 @@ class RuleSet:
         return hits
 
     def _looks_like_programme(self, term: str, after: str) -> bool:
+        """Is a quoted term a programme/brand name (not a slogan, metaphor or ordinary word)?"""
         bare = term.replace(" ", "")
         if bare in self.quoted_stop or len(bare) < 2 or re.fullmatch(r"[\d.%+]+", bare):
             return False
-        if re.search(r"\d+%", bare) or bare.endswith(("式", "效应", "之城", "精神")):
+        if re.search(r"\d+%", bare) or bare.endswith(("式", "效应", "之城", "精神", "调查")):
             return False
-        if re.search(r"谁.+谁", bare):
+        if any(bare.startswith(w) for w in self.slogan_openers):
+            return False
+        context = bool(_PROGRAMME_CONTEXT.match(after))
+        if re.fullmatch(r"(谁[^、，,]{1,4}[，,]?){2,}", bare):
             return True
-        sentence_like = re.search(r"[，,；;。]", bare)
-        if sentence_like:
-            return bool(re.match(r"(主题|活动|系列|品牌|行动)", after))
+        if re.search(r"[，,；;。]", bare):
+            halves = re.split(r"[，,；;。]", bare)
+            return context and len(halves) == 2 and all(2 <= len(h) <= 4 for h in halves)
         if "、" in bare:
             parts = bare.split("、")
-            return len(parts) <= 3 and all(len(p) <= 5 for p in parts) and len(bare) <= 12 and (
-                bool(re.match(r"(主题|活动|制度|机制|模式|工作|专项|行动)", after)) or
-                all(re.match(r"[一二三四五六七八九十两双]", p) for p in parts))
-        return len(bare) <= 12
+            return len(parts) <= 3 and all(len(p) <= 5 for p in parts) and (
+                context or all(re.match(r"[一二三四五六七八九十两双]", p) for p in parts))
+        formula = bool(re.match(r"[一二三四五六七八九十两双多\d]", bare)) or "+" in bare
+        return len(bare) <= 7 or formula or context or bool(_PROGRAMME_SUFFIX.search(bare))
 
     # -- lexicon -----------------------------------------------------------------------------------
     def _lexicon(self, text: str) -> list[Hit]:
@@ -256,7 +301,7 @@ class RuleSet:
                 continue
             if etype == "LAW":
                 nxt = text[end:end + 1]
-                if text[start:end].endswith("法") and nxt and nxt in "律规治学制官院庭人理务条定宣网":
+                if text[start:end].endswith("法") and nxt and nxt in "律规治学制官院庭人理务条定宣网类":
                     continue  # 教育法律, 宪法宣传周 is an observance, 刑法学 …
                 year = _YEAR_RANGE.match(text, end)
                 if year:
@@ -312,10 +357,13 @@ class RuleSet:
             upper_all.update(self._short_forms(name))
         found: list[Hit] = []
         for hit in candidates:
-            if hit.source.endswith("township") and hit.text not in seeds:
+            stem = re.sub(r"(街道|镇|乡)$", "", hit.text)
+            own = len(stem) >= 2 and any(seed.startswith(stem) for seed in seeds)  # 海滨街道 for 海滨街
+            if hit.source.endswith("township") and hit.text not in seeds and not own:
                 if upper_all and not self._township_fits(hit.text, upper_all):
                     continue
-                if not upper_all and not self._left_boundary(text, hit.start):
+                if not upper_all and not (self._left_boundary(text, hit.start)
+                                          or (hit.text.endswith("街道") and len(hit.text) >= 4)):
                     continue
             found.append(hit)
         # seeds the metadata gives (the reporting government and its parents)
@@ -383,6 +431,11 @@ class RuleSet:
             return False
         return True
 
+    def _place_brands(self, text: str, places: list[Hit]) -> list[Hit]:
+        """法治东里, 法治有庆: a rule-of-law brand named after the place."""
+        return [Hit("PROGRAMME", h.start - 2, h.end, text[h.start - 2:h.end], "pattern:place-brand")
+                for h in places if h.type == "DIVISION" and h.start >= 2 and text[h.start - 2:h.start] == "法治"]
+
     # -- VILLAGE -------------------------------------------------------------------------------------
     def _villages(self, text: str, places: list[Hit], context: MatchContext) -> list[Hit]:
         names: dict[str, str] = {}
@@ -408,11 +461,50 @@ class RuleSet:
                     pos += 1
             shorts = {re.sub(r"(村|社区|居委会)$", "", n): n for n in names}
             for match in _ENUM_VILLAGE.finditer(text):
+                items = match.group(1).split("、")
                 offset = match.start(1)
-                for item in match.group(1).split("、"):
-                    if item in shorts or item + "村" in names:
+                first = items[0]
+                for cut in range(len(first) - 2, -1, -1):  # 建设柏山 -> 柏山
+                    if first[cut:] in shorts:
+                        offset += cut
+                        items[0] = first[cut:]
+                        break
+                if not any(item in shorts for item in items):
+                    continue
+                for item in items:
+                    if item in shorts or (len(item) <= 3 and not any(c in self.name_stop for c in item)):
                         hits.append(Hit("VILLAGE", offset, offset + len(item), item, "gazetteer:village-short"))
                     offset += len(item) + 1
+        hits += self._village_patterns(text, places)
+        return hits
+
+    def _village_patterns(self, text: str, places: list[Hit]) -> list[Hit]:
+        """Villages the gazetteer does not list: 在聚源桥村开展…, 体育场社区、红旗社区和胜利西社区."""
+        place_end = {h.end for h in places if h.type == "DIVISION"}
+        candidates: list[tuple[int, int, str]] = []
+        for m in re.finditer(r"(村|社区)(?!委|民|级|务|干部|居|两委|党)", text):
+            for length in (2, 3, 4):
+                start = m.start() - length
+                if start < 0:
+                    break
+                name = text[start:m.start()]
+                if not re.fullmatch(rf"[{CJK}]+", name) or any(c in self.village_name_stop for c in name) \
+                        or re.match(r"[一二三四五六七八九十两几多]", name):
+                    break
+                before = text[start - 1] if start else ""
+                if start in place_end or text.endswith("村委会", 0, start) or not before \
+                        or before in _NAME_BOUNDARY or before in "赴于":
+                    full = text[start:m.end()]
+                    if full not in self.village_stop:
+                        candidates.append((start, m.end(), before))
+                    break
+        hits = []
+        for i, (start, end, before) in enumerate(candidates):
+            in_list = any(abs(start - e) == 1 and text[e] in "、和及与" or abs(s - end) == 1 and text[end] in "、和及与"
+                          for s, e, _ in candidates[max(0, i - 1):i + 2] if (s, e) != (start, end))
+            anchored = start in place_end or before in "在到赴于" or text.endswith("村委会", 0, start)
+            if in_list or anchored:
+                hits.append(Hit("VILLAGE", start, end, text[start:end], "pattern:village"))
         return hits
 
     # -- ORG -------------------------------------------------------------------------------------------
@@ -471,7 +563,7 @@ class RuleSet:
                 if kind == "core" and self._core_ok(list(path), prefixed):
                     best = max(best, at + len(word))
                 stack.append((at + len(word), path))
-            if parts and at < len(text) and text[at] in "“”":
+            if parts and parts[-1][1] == "mod" and at < len(text) and text[at] in "“”":
                 stack.append((at + 1, parts))  # “法治建设”工作领导小组
         return best
 
@@ -601,8 +693,12 @@ class RuleSet:
             for i in range(h.start, h.end):
                 occupied[i] = 1
             chosen.append(h)
-        # places: one per span; a VILLAGE beats a DIVISION on the same characters
+        # places: one per span; a VILLAGE beats a DIVISION on the same characters; a place
+        # inside a programme name (法治东里) is part of the brand, not a mention of the place
         place_taken = bytearray(len(text) + 1)
+        programmes = [h for h in chosen if h.type == "PROGRAMME"]
+        places = [p for p in places if not (p.source == "short-form" and any(
+            g.start <= p.start and p.end <= g.end for g in programmes))]
         for h in sorted(places, key=lambda h: (h.type != "VILLAGE", -(h.end - h.start), h.start)):
             if any(place_taken[h.start:h.end]):
                 continue

@@ -63,6 +63,13 @@ def run_processes(items: Sequence[ReportInput], *, jobs: int, stages: Any, nlp: 
         yield from run_serial(items, stages=stages, nlp=nlp, prefixes=prefixes, cache=cache)
         return
     _STATE.update(stages=stages, nlp=nlp, prefixes=prefixes, cache=cache)
+    # The first report runs here, before the fork: the stages' lazily loaded
+    # data (gazetteer, lexicons, ...) is then loaded once and shared too.
+    yield _work(items[0])
+    items = items[1:]
+    if not items:
+        _STATE.clear()
+        return
     # Objects that exist now are never collected: the GC then leaves the
     # model's pages alone and they stay shared between the workers.
     gc.collect()

@@ -40,6 +40,7 @@ class BuildProgress:
             self._cached_note = note
 
     def __enter__(self) -> "BuildProgress":
+        self.started = time.perf_counter()
         if self._progress is not None:
             self._progress.start()
         return self

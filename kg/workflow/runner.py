@@ -159,7 +159,8 @@ def build(paths: Optional[Iterable[Any]] = None, out_dir: Any = settings.DEFAULT
     failures = list(found.failures)
 
     cache = ReportCache(out / "cache", fingerprint(
-        dict(stages.fingerprint_extra) | {"prefixes": repr(sorted(prefixes.items()))}))
+        dict(stages.fingerprint_extra) | {"prefixes": repr(sorted(prefixes.items()))},
+        sources=stages.fingerprint_sources))
     summaries: dict[str, dict] = {}  # sha -> summary of a built report
     todo: list[ReportInput] = []
     for item in found.reports:
@@ -190,10 +191,10 @@ def build(paths: Optional[Iterable[Any]] = None, out_dir: Any = settings.DEFAULT
         for sha in sorted(summaries):
             load_into_store(sha, summaries[sha])
 
-        tracker = BuildProgress(len(todo), cached=result.cached, enabled=progress and bool(todo),
-                                console=console)
         outcomes = _run(todo, executor=executor, jobs=jobs, scheduler=scheduler, stages=stages,
                         prefixes=prefixes, cache=cache, client_factory=dask_client_factory)
+        tracker = BuildProgress(len(todo), cached=result.cached, enabled=progress and bool(todo),
+                                console=console)
         with tracker:
             for outcome in outcomes:
                 tracker.advance(outcome)

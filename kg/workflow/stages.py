@@ -34,7 +34,9 @@ class Stages:
       ``remove_graph(iri)`` and ``graphs()``; ``None`` builds no store;
     - ``prefixes``: prefix -> namespace used for kg.trig/kg.ttl/kg.jsonld;
     - ``ontology_dir``: folder copied to ``output/ontology``;
-    - ``fingerprint_extra``: extra cache-key parts (fakes use it).
+    - ``fingerprint_extra``: extra cache-key parts (fakes use it);
+    - ``fingerprint_sources``: files whose content keys the cache (default: the
+      stages' code and data, see :func:`kg.cache.fingerprint_sources`).
     """
 
     load_document: Callable[[Any], Any]
@@ -46,6 +48,7 @@ class Stages:
     prefixes: tuple = ()
     ontology_dir: Optional[Path] = None
     fingerprint_extra: tuple = ()
+    fingerprint_sources: Optional[tuple] = None  # None: kg.cache.fingerprint_sources()
 
 
 def _module(name: str) -> Any:

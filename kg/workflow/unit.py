@@ -68,9 +68,10 @@ def _sort_key(quad: Quad) -> tuple:
 def derive_artifacts(graph_iri: str, nquads: bytes, prefixes: dict[str, str]) -> dict[str, bytes]:
     """The report's pieces of every corpus output, from its N-Quads.
 
-    - ``nq``: the quads, all in graph ``graph_iri``, blank nodes canonically
-      labelled and prefixed with the report id (so two reports' ``_:b0`` never
-      merge), sorted;
+    - ``nq``: the quads, all in graph ``graph_iri``, sorted (as the stage gave
+      them when it did; otherwise re-serialised with blank nodes canonically
+      labelled and prefixed with the report id, so two reports' ``_:b0`` never
+      merge);
     - ``trig``: its ``graph { ... }`` block for kg.trig (no prefix lines);
     - ``ttl``: Turtle of the triples about report-local nodes (they occur in no
       other report), for kg.ttl;
@@ -85,20 +86,28 @@ def derive_artifacts(graph_iri: str, nquads: bytes, prefixes: dict[str, str]) ->
         return BlankNode(f"r{rid}x{term.value}") if isinstance(term, BlankNode) else term
 
     parsed = list(parse(nquads, RdfFormat.N_QUADS))
-    if any(isinstance(q.subject, BlankNode) or isinstance(q.object, BlankNode) for q in parsed):
-        # Blank node labels are arbitrary: canonical ones (RDFC-1.0) keep the bytes stable.
-        dataset = Dataset(Quad(q.subject, q.predicate, q.object, graph) for q in parsed)
-        dataset.canonicalize(CanonicalizationAlgorithm.RDFC_1_0)
-        parsed = list(dataset)
-    quads = sorted({Quad(fix(q.subject), q.predicate, fix(q.object), graph) for q in parsed},
-                   key=_sort_key)
+    has_bnodes = any(isinstance(q.subject, BlankNode) or isinstance(q.object, BlankNode)
+                     for q in parsed)
+    if not has_bnodes and all(q.graph_name == graph for q in parsed):
+        # The usual case: the stage's sorted N-Quads are used as they are.
+        quads = parsed
+        nq = nquads
+    else:
+        if has_bnodes:
+            # Blank node labels are arbitrary: canonical ones (RDFC-1.0) keep the bytes stable.
+            dataset = Dataset(Quad(q.subject, q.predicate, q.object, graph) for q in parsed)
+            dataset.canonicalize(CanonicalizationAlgorithm.RDFC_1_0)
+            parsed = list(dataset)
+        quads = sorted({Quad(fix(q.subject), q.predicate, fix(q.object), graph) for q in parsed},
+                       key=_sort_key)
+        nq = serialize(quads, format=RdfFormat.N_QUADS) if quads else b""
     local = [q.triple for q in quads if is_report_local(q.subject, rid)]
     shared = [q.triple for q in quads if not is_report_local(q.subject, rid)]
     shared_lines = serialize(shared, format=RdfFormat.N_TRIPLES) if shared else b""
     shared_sorted = b"".join(sorted(set(shared_lines.splitlines(keepends=True))))
     jsonld = serialize(quads, format=RdfFormat.JSON_LD) if quads else b"[]"
     return {
-        "nq": serialize(quads, format=RdfFormat.N_QUADS) if quads else b"",
+        "nq": nq,
         "trig": strip_prefix_header(serialize(quads, format=RdfFormat.TRIG, prefixes=prefixes))
         if quads else b"",
         "ttl": strip_prefix_header(serialize(local, format=RdfFormat.TURTLE, prefixes=prefixes))

@@ -84,3 +84,29 @@ def test_class_filter_and_search(driver, fixture_views):
     assert driver.find_element("id", "kg-search-status").text == "2 matches"
     selected = driver.execute_script("return window.govkgNetwork.getSelectedNodes().length")
     assert selected == 2
+
+
+def test_hover_shows_label_class_and_evidence(driver, fixture_views):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    overview = next(v for v in fixture_views if v.path.name == "overview.html")
+    open_view(driver, overview.path)
+    # where vis-network drew the law node, in page coordinates of the canvas
+    x, y = driver.execute_script("""
+        var net = window.govkgNetwork;
+        var id = net.body.data.nodes.get({filter: function (n) { return n.name === '中华人民共和国禁毒法'; }})[0].id;
+        net.moveTo({position: net.getPositions([id])[id], scale: 1.5, animation: false});
+        var p = net.canvasToDOM(net.getPositions([id])[id]);
+        return [p.x, p.y];""")
+    canvas = driver.find_element("css selector", "#kg-network canvas")
+    size = canvas.size
+    ActionChains(driver).move_to_element_with_offset(canvas, int(x - size["width"] / 2),
+                                                     int(y - size["height"] / 2)).perform()
+    tip = WebDriverWait(driver, 5).until(
+        lambda d: d.execute_script(
+            "var t = document.querySelector('div.vis-tooltip');"
+            "return t && t.style.visibility !== 'hidden' && t.innerText ? t.innerText : null;"))
+    lines = tip.splitlines()
+    assert lines[:2] == ["中华人民共和国禁毒法", "class: Law"]
+    assert any(line.startswith("evidence: 月浦镇司法所联合月浦派出所") for line in lines)

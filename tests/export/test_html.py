@@ -15,8 +15,6 @@ from kg.export import external_references, render_html, select_view, write_views
 from kg.export.html import CLASS_STYLE, view_data
 from kg.export.synthetic import synthetic_graph
 
-from .conftest import by_label
-
 
 def page_data(page: str) -> dict:
     match = re.search(r"var DATA = (\{.*?\});\n", page)
@@ -126,3 +124,25 @@ def test_cli_viz(fixture_trig, tmp_path):
     (path,) = tmp_path.glob("*.html")
     assert path.name == "programme-扫黑除恶专项斗争.html"
     assert "13 nodes" in result.output
+
+
+def test_vis_network_is_read_from_the_installed_pyvis():
+    from pathlib import Path
+
+    import pyvis
+
+    lib = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
+    page, _ = render_html(nx.path_graph(3), title="t")
+    js = (lib / "vis-network.min.js").read_text(encoding="utf-8").replace("</script", "<\\/script")
+    assert js in page
+    assert (lib / "vis-network.css").read_text(encoding="utf-8") in page
+    # and nothing of it is vendored into the repository
+    assert not list((Path(__file__).resolve().parents[2] / "kg").rglob("vis-network*"))
+
+
+def test_default_cap_applies_to_cli_views(tmp_path):
+    from kg.export import views
+
+    G = synthetic_graph(5200)
+    (written,) = views.write_views(G, tmp_path, views=[("overview", None)])
+    assert (written.nodes, written.omitted_nodes) == (5000, 200)

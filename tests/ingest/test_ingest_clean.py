@@ -184,3 +184,13 @@ def test_each_cleaner_is_idempotent(text):
     for cleaner in C.CLEANERS:
         once = cleaner(text)
         assert cleaner(once) == once, cleaner.__name__
+
+
+@pytest.mark.parametrize("line", ["【字体:大 中 小】", "[ 字号 大 中 小 ]", "您的位置:首页 > 政务公开"])
+def test_more_widgets(line):
+    assert C.remove_site_chrome(line) == ""
+
+
+def test_position_words_inside_report_text_are_kept():
+    line = "在地图上标注所在位置:便民服务点"
+    assert C.remove_site_chrome(line) == line

@@ -260,3 +260,36 @@ def test_empty_file(tmp_path):
 def test_read_bytes_reports_encoding_warning():
     got = read_bytes((("的" + "鑫淼焱垚犇骉麟鹏") * 6).encode("gbk"), "odd.txt")
     assert got.warnings and "low confidence" in got.warnings[0]
+
+
+def test_pdf_wrapped_lines_are_joined():
+    from kg.ingest.readers import _join_wrapped
+
+    lines = ["一、主要工作措施及成效", "(一)健全网络,完善制度。我镇健全了依法治理工作网络,为使依法治理工作",
+             "顺利开展,我镇及时制定了工作方案。", "(二)推进依法行政,建设和谐坡头", "1、健全完善镇党委、政府决策程序。"]
+    assert _join_wrapped(lines).split("\n") == [
+        "一、主要工作措施及成效",
+        "(一)健全网络,完善制度。我镇健全了依法治理工作网络,为使依法治理工作顺利开展,我镇及时制定了工作方案。",
+        "(二)推进依法行政,建设和谐坡头",
+        "1、健全完善镇党委、政府决策程序。",
+    ]
+
+
+def test_html_old_table_layout_with_br(tmp_path):
+    body = "<br>".join(f"&nbsp;&nbsp;{line}" for line in REPORT_LINES[1:])
+    page = (f"<html><head><title>{REPORT_LINES[0]}_湛江市坡头区人民政府</title></head><body>"
+            "<table><tr><td class='menu'><a>首页</a> <a>政务公开</a> <a>办事服务</a></td></tr>"
+            f"<tr><td><table><tr><td class='position'>您现在的位置：<a>首页</a> > <a>法治政府</a></td></tr>"
+            f"<tr><td>{body}</td></tr></table></td></tr>"
+            "<tr><td class='foot'>版权所有 坡头区人民政府</td></tr></table></body></html>")
+    doc = load_document_bytes(page.encode("gbk"), tmp_path / "page.htm")
+    assert doc.text.split("\n")[0] == REPORT_LINES[0]
+    assert "一、主要工作措施及成效" in doc.text.split("\n")
+    for chrome in ("办事服务", "您现在的位置", "版权所有"):
+        assert chrome not in doc.text
+    assert [s.role for s in doc.sections] == ["measures", "shortcomings", "plans"]
+
+
+def load_document_bytes(raw: bytes, path: Path):
+    path.write_bytes(raw)
+    return load_document(path)

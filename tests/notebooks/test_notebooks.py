@@ -71,3 +71,32 @@ def test_notebook_runs(path, built_samples, monkeypatch):
     elapsed = time.perf_counter() - start
     assert Path(nb.cells[0].outputs[0]["text"].strip()) == Path(sys.executable)
     assert elapsed < TIME_LIMIT_S, f"{path.name} took {elapsed:.0f} s (keep notebooks under {TIME_LIMIT_S} s)"
+
+
+@pytest.mark.slow
+def test_sample_build_exports_and_views(built_samples, tmp_path):
+    """The real sample graph, not only the hand-made fixture: every export round-trips
+    and every view is self-contained."""
+    import networkx as nx
+
+    from kg.export import external_references, load_networkx, write_views
+    from kg.export.formats import PROJECTIONS, project, read_nodelink, scalar_attributes
+    from kg.export.formats import write_gexf, write_graphml, write_nodelink
+
+    G = load_networkx(built_samples / "kg.trig")
+    classes = {c for _, c in G.nodes(data="class")}
+    assert {"Report", "Measure", "Organization", "Programme"} <= classes
+    assert sum(1 for *_, e in G.edges(data="evidence") if e) > G.number_of_edges() / 4
+    for name in PROJECTIONS:
+        H = project(G, name)
+        expected = scalar_attributes(H)
+        multi = H.is_multigraph()
+        back = nx.read_graphml(write_graphml(H, tmp_path / f"{name}.graphml"), force_multigraph=multi)
+        assert sorted(back.nodes(data=True)) == sorted(expected.nodes(data=True))
+        assert back.number_of_edges() == H.number_of_edges()
+        assert nx.read_gexf(write_gexf(H, tmp_path / f"{name}.gexf")).number_of_nodes() == len(H)
+        assert read_nodelink(write_nodelink(H, tmp_path / f"{name}.json")).number_of_edges() == H.number_of_edges()
+    written = write_views(G, tmp_path / "views")
+    assert len(written) >= 6
+    for view in written:
+        assert external_references(view.path.read_text(encoding="utf-8")) == []

@@ -39,7 +39,7 @@ def test_query_by_name(disk_store, args, expected):
     result = runner.invoke(app, ["query", *args, "--store", str(disk_store)])
     assert result.exit_code == 0, result.output
     if args[-1] == "csv":
-        assert result.output == expected
+        assert result.output.splitlines() == expected.splitlines()
     elif args[-1] == "tsv":
         assert result.output.splitlines()[0] == "?law_name\t?governments\t?reports\t?measures"
         assert len(result.output.splitlines()) == 3

@@ -50,12 +50,8 @@ def test_bad_inputs_are_listed_and_the_batch_goes_on(tmp_path):
 
 
 @pytest.mark.slow
-def test_bad_inputs_through_the_real_pipeline(tmp_path):
-    from kg.workflow import default_stages
-    try:
-        stages = default_stages()
-    except Exception as err:
-        pytest.skip(f"real pipeline not available: {err}")
+def test_bad_inputs_through_the_real_pipeline(tmp_path, real_stages):
+    stages = real_stages
     expected = make_bad_inputs(tmp_path / "in")
     result = build([tmp_path / "in"], tmp_path / "out", stages=stages, progress=False, jobs=2)
     check_outcomes(result, expected)

@@ -137,6 +137,6 @@ def fake_stages(store: str = "fake", **changes) -> Stages:
                   extract_report=extract_report, report_graph=report_graph,
                   report_nquads=report_nquads, open_store=open_store,
                   prefixes=tuple(sorted(PREFIXES.items())), ontology_dir=None,
-                  fingerprint_extra=(("stages", "fake-1"),))
+                  fingerprint_extra=(("stages", "fake-1"),), fingerprint_sources=())
     values.update(changes)
     return Stages(**values)

@@ -1,0 +1,109 @@
+"""Rule layer: real-report phrasing in, typed mentions out (ANNOTATION.md boundaries)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.nlp.matchers import MatchContext, PhraseIndex, to_simplified
+
+
+def found(rules, text, context=None):
+    return {(h.type, h.text) for h in rules.find(text, context)}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # LAW: 《》 titles by suffix, national short names, year ranges kept
+    ("为群众进行《妇女权益保障法》、《禁毒法》宣传", {("LAW", "妇女权益保障法"), ("LAW", "禁毒法")}),
+    ("深入学习民法典和宪法", {("LAW", "民法典"), ("LAW", "宪法")}),
+    ("贯彻《法治政府建设实施纲要(2021-2025年)》", {("LAW", "法治政府建设实施纲要(2021-2025年)")}),
+    ("落实法治政府建设实施纲要(2021-2025年)要求", {("LAW", "法治政府建设实施纲要(2021-2025年)")}),
+    ("根据“八五”普法规划的要求", {("LAW", "“八五”普法规划")}),
+    ("制定《关于做好社会矛盾纠纷排查调处工作的通知》", {("LAW", "关于做好社会矛盾纠纷排查调处工作的通知")}),
+    # ORG: level + modifiers + head, named firms/schools
+    ("镇司法所特携手派出所调解工作室", {("ORG", "镇司法所"), ("ORG", "派出所调解工作室")}),
+    ("成立依法治镇工作领导小组", {("ORG", "依法治镇工作领导小组")}),
+    ("落实党委理论学习中心组学法制度", {("ORG", "党委理论学习中心组")}),
+    ("邀请山东金罡律师事务所金辉主任作讲座", {("ORG", "山东金罡律师事务所"), ("PERSON", "金辉")}),
+    ("在区委、区政府的正确领导下", {("ORG", "区委"), ("ORG", "区政府")}),
+    # PERSON: title + name, name + title
+    ("9月份邀请月浦法庭法官杨猛为调解员授课", {("PERSON", "杨猛")}),
+    ("聘请林继凯律师担任法治副校长", {("PERSON", "林继凯"), ("PROGRAMME", "法治副校长")}),
+    ("调整以黄忠武书记为组长、李胜镇长为副组长", {("PERSON", "黄忠武"), ("PERSON", "李胜")}),
+    # PROGRAMME: lexicon aliases, quoted names, formulas
+    ("推行一村(社区)一法律顾问制度", {("PROGRAMME", "一村(社区)一法律顾问")}),
+    ("坚持“谁执法谁普法”,推广“枫桥经验”", {("PROGRAMME", "谁执法谁普法"), ("PROGRAMME", "枫桥经验")}),
+    ("持续组织“寻找调解之星”活动", {("PROGRAMME", "寻找调解之星")}),
+    ("落实“三资”管理制度", {("PROGRAMME", "“三资”管理制度")}),
+    # OBSERVANCE: quoted dates with their names, lexicon days
+    ("利用“3.15”消费者权益保护日、国家宪法日", {("OBSERVANCE", "“3.15”消费者权益保护日"),
+                                             ("OBSERVANCE", "国家宪法日")}),
+    ("围绕“12·4”开展宣传", {("OBSERVANCE", "“12·4”")}),
+    # GROUP
+    ("为农民工、外来务工人员和青少年提供法律服务", {("GROUP", "农民工"), ("GROUP", "外来务工人员"),
+                                                  ("GROUP", "青少年")}),
+])
+def test_finds(rules_without_gazetteer, text, expected):
+    assert expected <= found(rules_without_gazetteer, text)
+
+
+@pytest.mark.parametrize("text, not_expected", [
+    ("开展法治宣传教育活动,依法行政", {"法治宣传教育", "依法行政"}),
+    ("组织律师事务所、基层法律服务所等参与", {"律师事务所"}),
+    ("深入学习习近平法治思想", {"习近平"}),
+    ("镇党委、政府中心工作", {"政府中心"}),
+    ("贯彻宪法精神,维护“保护伞”打击", {"宪法精神", "保护伞"}),
+    ("面向广大群众和干部开展普法", {"群众", "干部"}),
+    ("镇综治办专职副主任", {"专职"}),
+    ("法律顾问律师为5人", {"顾问"}),
+])
+def test_does_not_find(rules_without_gazetteer, text, not_expected):
+    assert not ({t for _, t in found(rules_without_gazetteer, text)} & not_expected)
+
+
+def test_leader_named_with_title_is_a_person(rules_without_gazetteer):
+    assert ("PERSON", "习近平") in found(rules_without_gazetteer, "贯彻落实习近平总书记重要讲话精神")
+
+
+@pytest.mark.parametrize("text, expected, context", [
+    ("月浦镇2020年法治政府建设工作报告。惠南镇与月浦镇", {"月浦镇", "惠南镇"}, None),
+    ("月浦镇2020年报告。镇司法所携手月浦法庭", {"月浦镇", "月浦"}, None),
+    ("重庆市江津区四屏镇人民政府", {"重庆市", "江津区", "四屏镇"}, None),
+    ("海滨街2020年法治政府建设情况报告", {"海滨街"}, MatchContext(government="海滨街")),
+])
+def test_divisions_and_short_forms(rules, text, expected, context):
+    assert expected <= {t for ty, t in found(rules, text, context) if ty == "DIVISION"}
+
+
+def test_org_keeps_its_division(rules):
+    got = found(rules, "邀请宝山区法律援助中心沈昕、法官授课")
+    assert {("ORG", "宝山区法律援助中心"), ("DIVISION", "宝山区"), ("PERSON", "沈昕")} <= got
+
+
+def test_township_must_fit_the_report(rules):
+    # 联合镇 exists in the gazetteer, but not under 市中区/枣庄市 this report names
+    got = found(rules, "山东省枣庄市市中区齐村镇:督查办联合镇各部门开展检查")
+    assert ("DIVISION", "齐村镇") in got and ("DIVISION", "联合镇") not in got
+
+
+def test_villages_of_the_township(rules):
+    got = found(rules, "上海市宝山区月浦镇:在月浦镇茂盛村、长春村开展宣讲")
+    assert {("VILLAGE", "茂盛村"), ("VILLAGE", "长春村")} <= got
+
+
+def test_traditional_text_keeps_offsets(rules_without_gazetteer):
+    text = "鎮黨委書記王豐為組長"
+    assert to_simplified(text) == "镇党委书记王丰为组长"
+    hits = rules_without_gazetteer.find(text)
+    assert any(h.type == "PERSON" and h.text == "王豐" and text[h.start:h.end] == "王豐" for h in hits)
+
+
+def test_offsets_point_at_the_text(rules):
+    text = "月浦镇2020年法治政府建设工作报告\n镇司法所依据《民法典》开展“法律明白人”培养。"
+    for hit in rules.find(text):
+        assert text[hit.start:hit.end] == hit.text
+
+
+def test_phrase_index_longest_and_all():
+    index = PhraseIndex([("法律", 1), ("法律援助", 2), ("法律援助中心", 3)])
+    assert index.longest_at("设立法律援助中心", 2) == ("法律援助中心", 3)
+    assert [p for p, _ in index.all_at("法律援助中心", 0)] == ["法律援助中心", "法律援助", "法律"]

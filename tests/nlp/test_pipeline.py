@@ -1,0 +1,49 @@
+"""The spaCy pipeline: config, segmenters, components, alignment of rule hits to tokens."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.errors import ConfigError
+from kg.nlp import load_pipeline
+from kg.nlp.extensions import SPAN_KEY
+
+
+def test_char_pipeline_is_cached_and_has_kg_components():
+    nlp = load_pipeline("char")
+    assert nlp is load_pipeline("char")
+    assert nlp.lang == "zh"
+    assert nlp.pipe_names == ["kg_sentences", "kg_entities"]
+    assert all(not problems for problems in nlp.analyze_pipes()["problems"].values())
+
+
+def test_unknown_segmenter_says_what_to_use():
+    with pytest.raises(ConfigError, match="unknown segmenter 'hanlp'.*pkuseg, jieba, char"):
+        load_pipeline("hanlp")
+
+
+def test_missing_config_is_a_config_error(tmp_path):
+    with pytest.raises(ConfigError, match="not found"):
+        load_pipeline(config=tmp_path / "nope.cfg")
+
+
+def test_hits_survive_character_segmentation():
+    nlp = load_pipeline("char")
+    doc = nlp("镇司法所携手月浦法庭。聘请林继凯律师。")
+    spans = {(s.text, s.label_) for s in doc.spans[SPAN_KEY]}
+    assert ("镇司法所", "ORG") in spans and ("林继凯", "PERSON") in spans
+    assert [s.text for s in doc.sents] == ["镇司法所携手月浦法庭。", "聘请林继凯律师。"]
+
+
+def test_pkuseg_user_dictionary_keeps_domain_words(pkuseg_nlp):
+    words = [t.text for t in pkuseg_nlp.make_doc("镇司法所特携手月浦镇开展一村一法律顾问活动")]
+    for word in ("司法所", "月浦镇", "一村一法律顾问"):
+        assert word in words
+
+
+def test_pkuseg_expand_alignment_keeps_entities(pkuseg_nlp):
+    doc = pkuseg_nlp("坡头司法所到坡头爱周中学开展普法讲座。")
+    hits = {(h["type"], doc.text[h["start"]:h["end"]]) for h in doc._.kg_hits}
+    assert ("ORG", "坡头爱周中学") in hits
+    for span in doc.spans[SPAN_KEY]:
+        assert span.text  # every hit became a token-aligned span
