@@ -8,7 +8,6 @@ from typing import Optional
 import typer
 
 from kg.cli import app
-from kg.errors import ConfigError
 from kg.settings import DEFAULT_OUTPUT
 
 DEFAULT_INPUT = DEFAULT_OUTPUT / "kg.trig"
@@ -43,8 +42,6 @@ def viz_command(
     from kg.export.formats import load_networkx
     from kg.export.views import write_views
 
-    if view != "all" and name is None and view in ("government", "programme"):
-        raise ConfigError(f"`kg viz {view}` needs a NAME, e.g. `kg viz {view} 月浦镇`")
     G = load_networkx(input_path)
     views = None if view == "all" else [(view, name)]
     for written in write_views(G, output, views=views, max_nodes=max_nodes):

@@ -52,9 +52,20 @@ class View:
     title: str
 
 
-def _view(kind: str, name: Optional[str] = None) -> View:
-    slug = kind if name is None else f"{kind}-{_slug(name)}"
-    return View(kind, name, slug, TITLES[kind].format(name=name))
+def _view(kind: str, name: Optional[str] = None, *, qualifier: str = "") -> View:
+    slug = kind if name is None else f"{kind}-{_slug(name)}" + (f"-{_slug(qualifier)}" if qualifier else "")
+    return View(kind, name, slug, TITLES[kind].format(name=name) + (f" ({qualifier})" if qualifier else ""))
+
+
+def _named_view(G: nx.Graph, kind: str, node, classes: tuple[str, ...]) -> View:
+    """The view of ``node``; when another node of ``classes`` has the same label (two
+    城关镇 in different counties) the statistical code or IRI tail tells them apart."""
+    label = G.nodes[node]["label"]
+    twins = [n for n, a in G.nodes(data=True) if a.get("label") == label and a.get("class") in classes]
+    qualifier = ""
+    if len(twins) > 1:
+        qualifier = G.nodes[node].get("stat_code") or str(node).rstrip("/").rsplit("/", 1)[-1]
+    return _view(kind, label, qualifier=qualifier)
 
 
 def _slug(text: str) -> str:
@@ -86,19 +97,22 @@ def select_view(G: nx.MultiDiGraph, kind: str, name: Optional[str] = None) -> tu
     if kind not in VIEW_KINDS:
         raise ConfigError(f"unknown view {kind!r}: use one of {', '.join(VIEW_KINDS)}")
     if kind in NAMED_KINDS and not name:
-        raise ConfigError(f"view {kind!r} needs a NAME, e.g. `kg viz {kind} 月浦镇`")
+        example = "月浦镇" if kind == "government" else "扫黑除恶专项斗争"
+        raise ConfigError(f"view {kind!r} needs a NAME, e.g. `kg viz {kind} {example}`")
     if kind == "overview":
         return G, _view(kind)
     if kind in PROJECTIONS:
         return PROJECTIONS[kind](G), _view(kind)
     if kind == "government":
-        node = find_node(G, name, DIVISION_CLASSES)
+        classes = DIVISION_CLASSES
+        node = find_node(G, name, classes)
         reports = set(proj.governments(G).get(node, []))
         keep = {n for n, a in G.nodes(data=True) if reports & set(a.get("reports", []))} | {node}
     else:
-        node = find_node(G, name, ("Programme",))
+        classes = ("Programme",)
+        node = find_node(G, name, classes)
         keep = {node} | _programme_neighbourhood(G, node)
-    return G.subgraph(sorted(keep)), _view(kind, G.nodes[node]["label"])
+    return G.subgraph(sorted(keep)), _named_view(G, kind, node, classes)
 
 
 def _programme_neighbourhood(G: nx.MultiDiGraph, programme) -> set:
@@ -119,7 +133,7 @@ def _programme_neighbourhood(G: nx.MultiDiGraph, programme) -> set:
 def plan_views(G: nx.MultiDiGraph) -> list[View]:
     """Every view ``kg viz all`` writes: the five graph-wide ones and one per government."""
     views = [_view(kind) for kind in ("overview", "laws", "collaboration", "similarity", "bipartite")]
-    views += [_view("government", G.nodes[gov]["label"]) for gov in proj.governments(G)]
+    views += [_named_view(G, "government", gov, DIVISION_CLASSES) for gov in proj.governments(G)]
     return views
 
 
@@ -128,7 +142,9 @@ def write_views(G: nx.MultiDiGraph, out_dir: str | os.PathLike, *,
                 max_nodes: Optional[int] = MAX_NODES) -> list[ViewFile]:
     """Write ``views`` ((kind, name) pairs; default: :func:`plan_views`) as HTML into ``out_dir``."""
     out_dir = Path(out_dir)
-    wanted = [(v.kind, v.name) for v in plan_views(G)] if views is None else views
+    # governments go by IRI: two of them may share a label
+    wanted = ([(kind, None) for kind in ("overview", "laws", "collaboration", "similarity", "bipartite")]
+              + [("government", gov) for gov in proj.governments(G)]) if views is None else views
     written = []
     for kind, name in wanted:
         sub, view = select_view(G, kind, name)

@@ -64,6 +64,7 @@ def _mentions(document: Document, hits: list[dict]) -> list[Mention]:
     context = [*places, *(meta.parents or [])]
     gazetteer = _gazetteer()
     township_code = meta.division_code if meta.level == "township" else None
+    resolved: dict[str, object] = {}  # one gazetteer look-up per distinct name and report
     mentions = []
     for hit in hits:
         surface = text[hit["start"]:hit["end"]]
@@ -71,7 +72,9 @@ def _mentions(document: Document, hits: list[dict]) -> list[Mention]:
         canonical = hit.get("canonical") or ""
         if etype == "DIVISION":
             full = canonical or surface
-            div = gazetteer.resolve(full, context=context) if gazetteer is not None else None
+            if full not in resolved:
+                resolved[full] = gazetteer.resolve(full, context=context) if gazetteer is not None else None
+            div = resolved[full]
             ident = div.code if div is not None and div.code else clean_surface(full)
             canonical = div.name if div is not None else clean_surface(full)
         elif etype == "VILLAGE":

@@ -91,10 +91,21 @@ def _regex_edits(pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str] 
 
 # -- individual cleaners ----------------------------------------------------------
 
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"  # zero-width characters, BOM, soft hyphen
+_ODD_SPACES = "\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"
+
+
+def _newline_repl(m: re.Match[str]) -> str:
+    s = m.group(0)
+    if s in _INVISIBLE:
+        return ""
+    if s in _ODD_SPACES:
+        return " "
+    return "\n"
+
+
 _newline_edits = _regex_edits(
-    re.compile("\r\n|[\r\u2028\u2029\x0b\x0c\x85]|[\u200b-\u200d\u2060\ufeff\u00ad]|[\u00a0\u2002-\u200a\u202f\u205f]"),
-    lambda m: "" if m.group(0) in "\u200b\u200c\u200d\u2060\ufeff\u00ad" else (" " if m.group(0) in "\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f" else "\n"),
-)
+    re.compile(f"\r\n|[\r\u2028\u2029\x0b\x0c\x85]|[{_INVISIBLE}]|[{_ODD_SPACES}]"), _newline_repl)
 
 _docx_edits = _regex_edits(
     re.compile(r"\[(?:bookmark|image|footnote|endnote|comment)\s*:[^\]\n]{0,80}\]", re.I), "")

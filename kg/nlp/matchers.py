@@ -6,8 +6,9 @@ and aligns the hits to tokens.  Types and boundaries follow ../shared/ANNOTATION
 the longest name wins, and a DIVISION or VILLAGE inside a longer name is kept as well.
 
 >>> rules = RuleSet.load(gazetteer=None)
->>> [(h.type, h.text) for h in rules.find("邀请月浦法庭法官杨猛讲解《民法典》。")]
-[('ORG', '月浦法庭'), ('PERSON', '杨猛'), ('LAW', '民法典')]
+>>> hits = rules.find("月浦镇邀请月浦法庭法官杨猛讲解《民法典》。", MatchContext(government="月浦镇"))
+>>> [(h.type, h.text) for h in hits]
+[('DIVISION', '月浦镇'), ('ORG', '月浦法庭'), ('DIVISION', '月浦'), ('PERSON', '杨猛'), ('LAW', '民法典')]
 """
 
 from __future__ import annotations
@@ -150,7 +151,8 @@ class RuleSet:
         self.quoted_stop = set(read_words("quoted_not_programme.txt", base))
         self.slogan_openers = read_words("quoted_slogan_openers.txt", base)
         cores = {row[0]: row[1] for row in read_table("org_cores.tsv", base)}
-        modifiers = set(read_words("org_modifiers.txt", base))
+        self.org_domains = set(read_words("org_domains.txt", base))
+        modifiers = set(read_words("org_modifiers.txt", base)) | self.org_domains
         org_words = [(w, ("core", cores[w])) for w in cores]
         org_words += [(w, ("mod", "")) for w in modifiers if w not in cores]
         self.org_words = PhraseIndex(org_words)
@@ -578,7 +580,7 @@ class RuleSet:
         if previous is None:
             return prefixed
         if previous[1] == "mod":
-            return True
+            return len(word) > 1 or previous[0] in self.org_domains  # 住建局, not 工作局
         return word in ("办公室", "办事处") or previous[0].endswith(("委", "党组", "政协"))
 
     def _named_orgs(self, text: str, places: list[Hit]) -> list[Hit]:

@@ -23,7 +23,7 @@ from typing import Any, Iterable, Optional, Sequence
 
 from kg import io, settings
 from kg.cache import ReportCache, StoreJournal, fingerprint
-from kg.errors import ConfigError
+from kg.errors import ConfigError, GovKGError
 from kg.workflow import assemble
 from kg.workflow.discover import DEFAULT_MAX_BYTES, discover
 from kg.workflow.executors import run_dask, run_processes, run_serial
@@ -174,7 +174,6 @@ def build(paths: Optional[Iterable[Any]] = None, out_dir: Any = settings.DEFAULT
     store = stages.open_store(out / "store") if stages.open_store else None
     journal = StoreJournal(out / "cache" / "store-journal.log")
     in_store = {_graph_name(g) for g in store.graphs()} if store is not None else set()
-    names = {item.sha256: item for item in found.reports}
 
     def load_into_store(sha: str, summary: dict) -> None:
         if store is None:
@@ -187,9 +186,22 @@ def build(paths: Optional[Iterable[Any]] = None, out_dir: Any = settings.DEFAULT
         journal.added(graph, key)
         in_store.add(graph)
 
+    def add_built(sha: str, summary: dict) -> bool:
+        try:
+            load_into_store(sha, summary)
+        except GovKGError as err:  # e.g. N-Quads the store refuses: this report only
+            failures.append({"path": summary["path"], "name": summary["name"], "kind": "pipeline",
+                             "reason": f"cannot store its graph: {err}", "fix": ""})
+            summaries.pop(sha, None)
+            return False
+        return True
+
     try:
+        if strict and failures:
+            todo = []
+            result.aborted = True
         for sha in sorted(summaries):
-            load_into_store(sha, summaries[sha])
+            add_built(sha, summaries[sha])
 
         outcomes = _run(todo, executor=executor, jobs=jobs, scheduler=scheduler, stages=stages,
                         prefixes=prefixes, cache=cache, client_factory=dask_client_factory)
@@ -203,7 +215,9 @@ def build(paths: Optional[Iterable[Any]] = None, out_dir: Any = settings.DEFAULT
                     summaries[outcome.item.sha256] = summary
                     result.processed += 1
                     result.chars += summary.get("chars", 0)
-                    load_into_store(outcome.item.sha256, summary)
+                    if not add_built(outcome.item.sha256, summary) and strict:
+                        result.aborted = True
+                        break
                 else:
                     failures.append(dict(outcome.error, path=outcome.item.path,
                                          name=outcome.item.name))

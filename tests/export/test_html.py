@@ -146,3 +146,31 @@ def test_default_cap_applies_to_cli_views(tmp_path):
     G = synthetic_graph(5200)
     (written,) = views.write_views(G, tmp_path, views=[("overview", None)])
     assert (written.nodes, written.omitted_nodes) == (5000, 200)
+
+
+def test_views_identical_across_processes_and_hash_seeds(fixture_trig, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    pages = []
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        script = ("import sys; from kg.export import load_networkx, write_views; "
+                  "write_views(load_networkx(sys.argv[1]), sys.argv[2])")
+        subprocess.run([sys.executable, "-c", script, str(fixture_trig), str(out)],
+                       check=True, env=env, capture_output=True)
+        pages.append({p.name: p.read_bytes() for p in sorted(out.glob("*.html"))})
+    assert len(pages[0]) == 7 and pages[0] == pages[1]
+
+
+def test_governments_with_the_same_name_get_their_own_view(tmp_path):
+    from kg.export.projections import _example
+
+    G = _example()
+    G.nodes["B"]["label"] = "城关镇"
+    G.nodes["A"]["label"] = "城关镇"
+    G.nodes["A"]["stat_code"] = "410102001000"
+    names = sorted(v.path.name for v in write_views(G, tmp_path) if v.path.name.startswith("government"))
+    assert names == ["government-城关镇-410102001000.html", "government-城关镇-B.html"]

@@ -109,3 +109,9 @@ def test_names(gaz):
 ])
 def test_short_forms(name, shorts):
     assert short_forms(name) == shorts
+
+
+def test_cities_without_counties_hold_their_townships(gaz):
+    humen = gaz.resolve("虎门镇", context=["东莞"])
+    assert [d.name for d in gaz.parents(humen)] == ["东莞市", "广东省"]
+    assert "市直辖行政区划" not in set(gaz.names("county"))

@@ -25,6 +25,9 @@ def found(rules, text, context=None):
     ("落实党委理论学习中心组学法制度", {("ORG", "党委理论学习中心组")}),
     ("邀请山东金罡律师事务所金辉主任作讲座", {("ORG", "山东金罡律师事务所"), ("PERSON", "金辉")}),
     ("在区委、区政府的正确领导下", {("ORG", "区委"), ("ORG", "区政府")}),
+    ("县住建局、镇财政所、区交警大队联合执法", {("ORG", "县住建局"), ("ORG", "镇财政所"), ("ORG", "区交警大队")}),
+    ("镇平安法治办公室牵头", {("ORG", "镇平安法治办公室")}),
+    ("成立“法治建设”工作领导小组", {("ORG", "法治建设”工作领导小组")}),
     # PERSON: title + name, name + title
     ("9月份邀请月浦法庭法官杨猛为调解员授课", {("PERSON", "杨猛")}),
     ("聘请林继凯律师担任法治副校长", {("PERSON", "林继凯"), ("PROGRAMME", "法治副校长")}),
@@ -55,6 +58,8 @@ def test_finds(rules_without_gazetteer, text, expected):
     ("面向广大群众和干部开展普法", {"群众", "干部"}),
     ("镇综治办专职副主任", {"专职"}),
     ("法律顾问律师为5人", {"顾问"}),
+    ("加强法治建设工作局面", {"工作局"}),
+    ("实现“最多跑一次”,营造“公开为常态、不公开为例外”氛围", {"公开为常态、不公开为例外"}),
 ])
 def test_does_not_find(rules_without_gazetteer, text, not_expected):
     assert not ({t for _, t in found(rules_without_gazetteer, text)} & not_expected)

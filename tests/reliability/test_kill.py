@@ -145,9 +145,16 @@ def test_killed_fake_builds_lose_nothing(tmp_path):
 
 @pytest.mark.slow
 def test_killed_kg_build_loses_nothing(tmp_path, real_stages):
+    from kg.cache import fingerprint
     from kg.settings import sample_paths
-    reports = {p.name: p.read_text("utf-8") for p in sample_paths()[:3]}
-    # most of a short real build is loading the model: kill in its second half
-    survived = _kill_scenario(tmp_path, reports, real_build_command, points=3, seed=11,
-                              env=dict(os.environ), window=(0.5, 1.05))
-    assert survived == 3
+    reports = {p.name: p.read_text("utf-8") for p in sample_paths()[:2]}
+    pipeline = fingerprint()
+    try:
+        # most of a short real build is loading the model: kill in its second half
+        survived = _kill_scenario(tmp_path, reports, real_build_command, points=2, seed=11,
+                                  env=dict(os.environ), window=(0.5, 1.05))
+    except AssertionError:
+        if fingerprint() != pipeline:  # only while developing, never in CI
+            pytest.skip("the pipeline's code changed while the test ran")
+        raise
+    assert survived == 2

@@ -214,3 +214,12 @@ def test_dask_executor_gives_the_same_bytes(tmp_path):
     assert [f["name"] for f in result.failures] == [f["name"] for f in local.failures]
     for name in ("kg.trig", "kg.ttl", "kg.jsonld"):
         assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "local" / name).read_bytes()
+
+
+def test_strict_stops_before_processing_when_a_file_is_refused_up_front(tmp_path):
+    src = write_corpus(tmp_path / "in", bad=False)
+    (src / "empty.txt").write_bytes(b"")
+    result = run(src, tmp_path / "out", strict=True)
+    assert result.aborted and result.processed == 0
+    assert [f["name"] for f in result.failures] == ["empty.txt"]
+    assert not (tmp_path / "out" / "kg.trig").exists()
