@@ -124,6 +124,7 @@ PICKS = {
     "person": "SELECT ?v WHERE { ?p a <https://w3id.org/govkg/ontology#Person> ; <http://www.w3.org/2000/01/rdf-schema#label> ?v } ORDER BY ?v LIMIT 1",
     "category": "SELECT ?v WHERE { ?m <https://w3id.org/govkg/ontology#category> ?c . ?c <http://www.w3.org/2004/02/skos/core#prefLabel> ?v FILTER(LANG(?v) = 'zh') } GROUP BY ?v ORDER BY DESC(COUNT(DISTINCT ?m)) ?v LIMIT 1",
     "year": "SELECT ?v WHERE { ?r a <https://w3id.org/govkg/ontology#Report> ; <https://w3id.org/govkg/ontology#year> ?v } GROUP BY ?v ORDER BY DESC(COUNT(?r)) ?v LIMIT 1",
+    "node": "SELECT ?v WHERE { ?v a <https://w3id.org/govkg/ontology#Measure> ; <https://w3id.org/govkg/ontology#evidence> ?e } ORDER BY ?v LIMIT 1",
     "name": "SELECT ?v WHERE { ?m <https://w3id.org/govkg/ontology#involvesLaw> ?l . ?l <http://www.w3.org/2000/01/rdf-schema#label> ?v } GROUP BY ?v ORDER BY DESC(COUNT(DISTINCT ?m)) ?v LIMIT 1",
 }
 
@@ -147,8 +148,7 @@ def params_for(info, picked: dict[str, str]) -> dict[str, str]:
     for p in info.params:
         if p.name in picked and (not p.optional or p.name in ("programme", "government", "name")):
             out[p.name] = picked[p.name]
-    # evidence_for: by name only (a node IRI would make it trivially selective)
-    return {k: v for k, v in out.items() if not (info.name == "evidence_for" and k == "node")}
+    return out
 
 
 # -- timing -------------------------------------------------------------------------------------

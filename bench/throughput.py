@@ -6,7 +6,8 @@ MB) by replicating the bundled samples and the corpus excerpts of
 end; then measures, in one run:
 
 1. the ceiling: characters/s of bare spaCy tokenisation (``nlp.make_doc``) with
-   the same pkuseg model the pipeline uses;
+   the pipeline's own tokenizer (pkuseg model + GovKG's user dictionary), and,
+   for comparison, with the plain pkuseg model (``plain_chars_per_s``);
 2. full ``kg build --rebuild`` at --jobs 1 and --jobs 2 (subprocesses; wall
    time includes start-up and model loading), characters/s and the ratio to
    the ceiling, the speed-up at --jobs 2, and peak memory of the process tree
@@ -40,7 +41,6 @@ SHARED = Path(os.environ.get("GOVKG_SHARED", REPO.parent / "shared"))
 
 def source_reports() -> list[tuple[str, str]]:
     """(name, text) of the reports to replicate: samples first, then excerpts."""
-    sys.path.insert(0, str(REPO))
     from kg.settings import sample_paths
 
     texts = [(p.stem, p.read_text("utf-8")) for p in sample_paths()]
@@ -82,7 +82,6 @@ def load() -> list[float]:
 
 def ceiling(corpus: Path, max_chars: int) -> dict:
     """Characters/s of bare tokenisation with the pipeline's own tokenizer."""
-    sys.path.insert(0, str(REPO))
     from kg.nlp import load_pipeline
 
     nlp = load_pipeline()
@@ -93,12 +92,27 @@ def ceiling(corpus: Path, max_chars: int) -> dict:
         total += len(text)
         if total >= max_chars:
             break
-    nlp.make_doc(texts[0][:200])  # warm up
-    started = time.perf_counter()
-    tokens = sum(len(nlp.make_doc(t)) for t in texts)
-    seconds = time.perf_counter() - started
-    return {"chars": total, "tokens": tokens, "seconds": round(seconds, 2),
-            "chars_per_s": round(total / seconds)}
+    figures = {"chars": total}
+    plain = None
+    try:  # the same model without GovKG's user dictionary, for comparison
+        from spacy.lang.zh import Chinese
+
+        from kg.nlp.pipeline import pkuseg_model_dir
+
+        plain = Chinese.from_config({"nlp": {"tokenizer": {"segmenter": "pkuseg"}}})
+        plain.tokenizer.initialize(pkuseg_model=str(pkuseg_model_dir()))
+    except Exception as err:  # only a comparison: never fail the benchmark on it
+        figures["plain_error"] = str(err)
+    for label, model in (("", nlp), ("plain_", plain)):
+        if model is None:
+            continue
+        model.make_doc(texts[0][:200])  # warm up
+        started = time.perf_counter()
+        tokens = sum(len(model.make_doc(t)) for t in texts)
+        seconds = time.perf_counter() - started
+        figures.update({f"{label}tokens": tokens, f"{label}seconds": round(seconds, 2),
+                        f"{label}chars_per_s": round(total / seconds)})
+    return figures
 
 
 class TreeMemory:
@@ -139,14 +153,28 @@ class TreeMemory:
         return {"peak_pss_mb": round(self.peak_pss / 2**20), "peak_rss_mb": round(self.peak_rss / 2**20)}
 
 
-def kg_build(corpus: Path, out: Path, jobs: int, *, rebuild: bool) -> dict:
-    kg = Path(sys.executable).with_name("kg")
-    cmd = [str(kg), "build", str(corpus), "-o", str(out), "-j", str(jobs), "-q"]
+def snapshot_code(work: Path) -> Path:
+    """A frozen copy of the package: edits made while the benchmark runs (a
+    shared tree) must neither change what is measured nor invalidate the cache."""
+    snap = work / "snapshot"
+    if snap.exists():
+        shutil.rmtree(snap)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(REPO / "kg", snap / "kg", ignore=ignore)
+    if (REPO / "ontology").is_dir():
+        shutil.copytree(REPO / "ontology", snap / "ontology", ignore=ignore)
+    return snap
+
+
+def kg_build(corpus: Path, out: Path, jobs: int, *, rebuild: bool, snapshot: Path) -> dict:
+    cmd = [sys.executable, "-m", "kg", "build", str(corpus), "-o", str(out), "-j", str(jobs), "-q"]
     if rebuild:
         cmd.append("--rebuild")
+    env = dict(os.environ, PYTHONPATH=str(snapshot))
     before = load()
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=snapshot, env=env)
     memory = TreeMemory(proc.pid)
     stdout, stderr = proc.communicate()
     seconds = time.perf_counter() - started
@@ -166,18 +194,26 @@ def profile(corpus: Path, reports: int, work: Path) -> str:
     """Top of a pyinstrument profile of an in-process build of ``reports`` reports."""
     from pyinstrument import Profiler
 
-    sys.path.insert(0, str(REPO))
     from kg.workflow import build
 
-    subset = work / "profile-corpus"
-    subset.mkdir(exist_ok=True)
-    for path in sorted(corpus.iterdir())[:reports]:
+    subset, warm = work / "profile-corpus", work / "profile-warm"
+    for folder in (subset, warm):
+        folder.mkdir(exist_ok=True)
+    files = sorted(corpus.iterdir())
+    for path in files[:reports]:
         shutil.copy(path, subset / path.name)
+    shutil.copy(files[-1], warm / files[-1].name)
+    # one report first, unprofiled: model and lazily built indexes are loaded once
+    # per process, so they are not what limits a long build
+    build([warm], work / "profile-warm-out", jobs=1, rebuild=True, progress=False)
     profiler = Profiler(interval=0.005)
     profiler.start()
     build([subset], work / "profile-out", jobs=1, rebuild=True, progress=False)
     profiler.stop()
-    return profiler.output_text(unicode=True, color=False, show_all=False)
+    tree = profiler.output_text(unicode=True, color=False)
+    flat = profiler.output_text(unicode=True, color=False, flat=True)
+    top = "\n".join(flat.splitlines()[:40])
+    return f"{tree[:7000]}\n--- top functions by own time ---\n{top}"
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -195,10 +231,14 @@ def main(argv: list[str] | None = None) -> dict:
     min_mb = args.min_mb if args.min_mb is not None else 10.0 * args.reports / 1000
     work = args.work or Path(tempfile.mkdtemp(prefix="govkg-bench-"))
     work.mkdir(parents=True, exist_ok=True)
+    snapshot = snapshot_code(work)
+    sys.path.insert(0, str(snapshot))
     corpus = work / "corpus"
     if corpus.exists():
         shutil.rmtree(corpus)
     figures: dict = {"machine": {"cpus": os.cpu_count(), "load_start": load()}}
+    import kg
+    assert Path(kg.__file__).is_relative_to(snapshot), kg.__file__
     figures["corpus"] = make_corpus(corpus, args.reports, int(min_mb * 1e6))
     print(f"corpus: {figures['corpus']}", flush=True)
 
@@ -208,7 +248,7 @@ def main(argv: list[str] | None = None) -> dict:
     chars = figures["corpus"]["chars"]
     for jobs in args.jobs:
         out = work / f"out-j{jobs}"
-        result = kg_build(corpus, out, jobs, rebuild=True)
+        result = kg_build(corpus, out, jobs, rebuild=True, snapshot=snapshot)
         result["chars_per_s"] = round(chars / result["seconds"])
         result["ratio_to_ceiling"] = round(result["chars_per_s"] / figures["ceiling"]["chars_per_s"], 3)
         figures[f"full_j{jobs}"] = result
@@ -222,7 +262,8 @@ def main(argv: list[str] | None = None) -> dict:
     first_jobs = args.jobs[0]
     changed = sorted(corpus.iterdir())[len(list(corpus.iterdir())) // 2]
     changed.write_text(changed.read_text("utf-8") + "（已修订）\n", "utf-8")
-    incremental = kg_build(corpus, work / f"out-j{first_jobs}", first_jobs, rebuild=False)
+    incremental = kg_build(corpus, work / f"out-j{first_jobs}", first_jobs, rebuild=False,
+                           snapshot=snapshot)
     full = figures[f"full_j{first_jobs}"]["seconds"]
     incremental["fraction_of_full"] = round(incremental["seconds"] / full, 4)
     figures["incremental_1_changed"] = incremental
@@ -230,8 +271,8 @@ def main(argv: list[str] | None = None) -> dict:
 
     if args.profile:
         text = profile(corpus, args.profile, work)
-        figures["profile_top"] = text[:6000]
-        print(text[:6000])
+        figures["profile"] = text
+        print(text)
     figures["machine"]["load_end"] = load()
     print(json.dumps(figures, ensure_ascii=False, indent=2))
     if args.json:

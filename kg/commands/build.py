@@ -36,7 +36,7 @@ def summary_table(result: BuildResult) -> Table:
     table.add_row("quads (kg.trig)", f"{result.quads:,}")
     table.add_row("time", f"{result.seconds:.1f} s")
     if result.processed and result.seconds:
-        table.add_row("speed", f"{result.processed / result.seconds:.2f} reports/s")
+        table.add_row("speed (incl. start-up)", f"{result.processed / result.seconds:.2f} reports/s")
     return table
 
 
@@ -81,6 +81,9 @@ def build_command(
     result = build(paths or None, out, jobs=jobs, rebuild=rebuild, strict=strict,
                    executor="process" if executor == "local" else executor, scheduler=scheduler,
                    progress=not quiet, max_bytes=int(max_mb * 1024 * 1024))
+    if not result.reports and not result.failures:
+        console.print("[yellow]no report files found[/] (looked for "
+                      ".txt .html .htm .docx .pdf; folders are searched recursively)")
     console.print(summary_table(result))
     if result.failures or result.duplicates or result.same_government_year:
         console.print(failures_table(result))

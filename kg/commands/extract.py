@@ -79,7 +79,7 @@ def extract_command(
 
     nlp = load_pipeline(segmenter)
     for path in collect_paths(paths):
-        typer.echo(json.dumps(extract_record(path, nlp=nlp), ensure_ascii=False, sort_keys=True))
+        typer.echo(json.dumps(extract_record(path, nlp=nlp), ensure_ascii=False))
 
 
 @app.command("eval")

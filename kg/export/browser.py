@@ -54,6 +54,7 @@ def headless_chromium() -> Iterator:
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
+    os.environ.setdefault("SE_OFFLINE", "true")  # selenium-manager must never fetch a driver or browser
     profile = tempfile.mkdtemp(prefix="govkg-chromium-")
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM

@@ -3,7 +3,7 @@
 GraphML and GEXF hold only scalar attributes, so list attributes (``reports``,
 ``years``, ...) are written as ``"; "``-joined strings.  Node-link JSON keeps
 them as lists.  Every writer is deterministic (sorted nodes and edges) and
-atomic (temp file + ``os.replace``).
+atomic (:mod:`kg.io`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import io
 import json
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -20,6 +19,7 @@ import networkx as nx
 from rdflib import Dataset, Graph
 
 from kg.errors import ConfigError, InputError
+from kg.io import write_bytes, write_text
 
 __all__ = [
     "FORMATS",
@@ -124,39 +124,21 @@ def scalar_attributes(G: nx.Graph) -> nx.Graph:
     return H
 
 
-def _atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the file normal permissions
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
 def write_graphml(G: nx.Graph, path: str | os.PathLike) -> Path:
     """GraphML with scalar attributes (lists joined by ``"; "``)."""
-    H = scalar_attributes(G)
-    return _atomic_write(Path(path), lambda p: nx.write_graphml(H, p, encoding="utf-8", prettyprint=True))
+    buffer = io.BytesIO()
+    nx.write_graphml(scalar_attributes(G), buffer, encoding="utf-8", prettyprint=True)
+    write_bytes(path, buffer.getvalue())
+    return Path(path)
 
 
 def write_gexf(G: nx.Graph, path: str | os.PathLike) -> Path:
     """GEXF 1.2 with scalar attributes; node ``label`` becomes Gephi's label."""
-    H = scalar_attributes(G)
-    def write(p: Path) -> None:
-        buffer = io.BytesIO()
-        nx.write_gexf(H, buffer, encoding="utf-8", prettyprint=True, version="1.2draft")
-        # the writer stamps today's date into <meta>: drop it to stay byte-identical
-        p.write_bytes(re.sub(rb' lastmodifieddate="[^"]*"', b"", buffer.getvalue()))
-
-    return _atomic_write(Path(path), write)
+    buffer = io.BytesIO()
+    nx.write_gexf(scalar_attributes(G), buffer, encoding="utf-8", prettyprint=True, version="1.2draft")
+    # the writer stamps today's date into <meta>: drop it to stay byte-identical
+    write_bytes(path, re.sub(rb' lastmodifieddate="[^"]*"', b"", buffer.getvalue()))
+    return Path(path)
 
 
 def write_nodelink(G: nx.Graph, path: str | os.PathLike) -> Path:
@@ -165,7 +147,8 @@ def write_nodelink(G: nx.Graph, path: str | os.PathLike) -> Path:
     data["nodes"] = sorted(data["nodes"], key=lambda n: str(n["id"]))
     data["edges"] = sorted(data["edges"], key=lambda e: (str(e["source"]), str(e["target"]), str(e.get("key", ""))))
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1, default=str)
-    return _atomic_write(Path(path), lambda p: p.write_text(text + "\n", encoding="utf-8"))
+    write_text(path, text + "\n")
+    return Path(path)
 
 
 def read_nodelink(path: str | os.PathLike) -> nx.Graph:

@@ -28,7 +28,7 @@ from typing import Optional
 import networkx as nx
 
 from kg.errors import MissingDependency
-from kg.export.formats import _atomic_write
+from kg.io import write_text
 from kg.export.layout import layout_positions
 
 __all__ = [
@@ -202,7 +202,9 @@ def view_data(G: nx.Graph, *, max_nodes: Optional[int] = MAX_NODES,
         lines = [rec["predicate"]] if rec["predicate"] else []
         if not G.is_multigraph():
             lines.append(f"weight: {rec['weight']:g}")
-        lines += rec["extra"]
+        lines += sorted(set(rec["extra"]))
+        if len(rec["reports"]) > 1:
+            lines.append(f"reports: {len(rec['reports'])}")
         if rec["evidence"]:
             lines.append("evidence: " + rec["evidence"])
         edge = {"from": ids[rec["u"]], "to": ids[rec["v"]], "title": "\n".join(lines) or " "}
@@ -271,8 +273,8 @@ def render_html(G: nx.Graph, *, title: str, note: str = "", **options) -> tuple[
 def write_html(G: nx.Graph, path: str | os.PathLike, *, title: str, note: str = "", **options) -> ViewFile:
     """Write the self-contained view of ``G`` to ``path`` (atomically)."""
     page, data = render_html(G, title=title, note=note, **options)
-    path = _atomic_write(Path(path), lambda p: p.write_text(page, encoding="utf-8"))
-    return ViewFile(path=path, title=title, nodes=len(data["nodes"]), edges=len(data["edges"]),
+    write_text(path, page)
+    return ViewFile(path=Path(path), title=title, nodes=len(data["nodes"]), edges=len(data["edges"]),
                     omitted_nodes=data["omitted"])
 
 

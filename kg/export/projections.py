@@ -1,8 +1,8 @@
 """Projections of the GovKG MultiDiGraph that researchers ask for.
 
 Every function takes the graph :func:`kg.export.to_networkx` returns and gives
-back a new undirected ``nx.Graph`` whose nodes keep ``label``, ``class`` and
-``iri``; edges carry ``weight``, ``reports`` and ``years`` (sorted lists).
+back a new undirected ``nx.Graph`` whose nodes keep ``label``, ``class``,
+``iri`` and ``years``; edges carry ``weight``, ``reports`` and ``years`` (sorted lists).
 
 The tiny examples below use :func:`_example`, a two-government graph.
 """
@@ -56,7 +56,7 @@ def _example() -> nx.MultiDiGraph:
 def _copy_node(H: nx.Graph, G: nx.MultiDiGraph, node, **extra) -> None:
     attrs = G.nodes[node]
     H.add_node(node, label=attrs.get("label", str(node)), iri=attrs.get("iri", str(node)),
-               **{"class": attrs.get("class", "")}, **extra)
+               years=list(attrs.get("years", [])), **{"class": attrs.get("class", "")}, **extra)
 
 
 def _out(G: nx.MultiDiGraph, node, predicate: str) -> list:

@@ -9,7 +9,7 @@ relations to the graph stage.
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Iterable, Iterator, Optional
 
 from kg.extract.normalize import canonical_law, canonical_programme, clean_surface, qualify_org
 from kg.extract.quantities import find_quantities
@@ -17,7 +17,7 @@ from kg.nlp.extensions import register_extensions
 from kg.nlp.matchers import MatchContext
 from kg.records import Document, Extraction, Mention, Sentence
 
-__all__ = ["extract_entities", "make_doc", "context_of"]
+__all__ = ["extract_entities", "extract_many", "make_doc", "context_of"]
 
 
 def context_of(document: Document) -> MatchContext:
@@ -26,14 +26,31 @@ def context_of(document: Document) -> MatchContext:
     return MatchContext(government=meta.government, parents=list(meta.parents or []))
 
 
-def make_doc(document: Document, nlp):
-    """Run ``nlp`` on the document's cleaned text with its metadata attached."""
+def _tokenized(document: Document, nlp):
     register_extensions()
     doc = nlp.make_doc(document.text)
     doc._.kg_context = context_of(document)
+    return doc
+
+
+def make_doc(document: Document, nlp):
+    """Run ``nlp`` on the document's cleaned text with its metadata attached."""
+    doc = _tokenized(document, nlp)
     for _, proc in nlp.pipeline:
         doc = proc(doc)
     return doc
+
+
+def extract_many(documents: Iterable[Document], nlp=None, batch_size: int = 8) -> Iterator[Extraction]:
+    """:func:`extract_entities` for many reports through ``nlp.pipe`` (metadata attached), in order."""
+    if nlp is None:
+        from kg.nlp import load_pipeline
+
+        nlp = load_pipeline()
+    documents = list(documents)
+    docs = nlp.pipe((_tokenized(d, nlp) for d in documents), batch_size=batch_size)
+    for document, doc in zip(documents, docs):
+        yield extract_entities(document, doc=doc)
 
 
 def extract_entities(document: Document, nlp=None, doc=None) -> Extraction:

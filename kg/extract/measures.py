@@ -29,7 +29,7 @@ from typing import Optional
 
 from kg import settings
 from kg.errors import ConfigError
-from kg.records import Extraction, Measure, Mention, Section
+from kg.records import Extraction, Measure, Section
 
 __all__ = ["extract_measures", "measure_spans", "classify", "load_category_lexicon", "STATUS_OF_ROLE",
            "MeasureSpan"]
@@ -44,7 +44,9 @@ STATUS_OF_ROLE = {
 }
 LEXICON_FILE = "lexicons/measure_categories.tsv"
 #: Category keys in scheme order: ties go to the earlier one.
-_TITLE_WEIGHT, _HEADING_WEIGHT, _BODY_WEIGHT, _BODY_CAP = 3, 1, 1, 3
+_TITLE_WEIGHT, _HEADING_WEIGHT, _BODY_WEIGHT, _BODY_CAP = 4, 1, 1, 2
+#: A section's role makes one category likelier (a rectification report is oversight work).
+_ROLE_PRIOR = {"rectification": ("oversight_accountability", 6)}
 
 _ORDINAL = re.compile(r"(?:^|(?<=[。；;！!？?\n:：]))\s*(?P<n>[一二三四五六七八九十]{1,3})是\s*[,，、:：]?")
 _NUMERIC = {
@@ -88,7 +90,7 @@ def load_category_lexicon(path: Optional[str] = None) -> tuple[tuple[str, ...], 
     return tuple(keys), tuple(rows)
 
 
-def classify(title: str, headings: list[str], body: str) -> tuple[str, list[str]]:
+def classify(title: str, headings: list[str], body: str, role: str = "") -> tuple[str, list[str]]:
     """(main category, secondary categories) by weighted keyword hits.
 
     >>> classify("开展送民法典进乡村活动", [], "推动民法典学习宣传进乡村活动")[0]
@@ -104,6 +106,9 @@ def classify(title: str, headings: list[str], body: str) -> tuple[str, list[str]
                  + min(body.count(word), _BODY_CAP) * _BODY_WEIGHT)
         if score:
             scores[key] += score * weight
+    if role in _ROLE_PRIOR and scores:
+        key, bonus = _ROLE_PRIOR[role]
+        scores[key] += bonus
     if not scores:
         return "other", []
     order = {key: i for i, key in enumerate(keys)}
@@ -254,8 +259,12 @@ def measure_spans(text: str, sections: list[Section]) -> list[MeasureSpan]:
         # A top-level section's heading is generic (存在的不足): title it by its first clause.
         title = (_title_of(section.heading) if len(section.path) > 1 else "") or \
             _title_of(text[section.heading_end:first_end])
+        # A subsection's heading is its title (kept in the span); a top-level one is generic.
+        start = section.start if len(section.path) > 1 else section.heading_end
+        while start < first_end and text[start] in " \n\t":
+            start += 1
         if title:
-            spans.append(MeasureSpan(section.start, first_end, title, role, section,
+            spans.append(MeasureSpan(start, first_end, title, role, section,
                                      headings if len(section.path) > 1 else chain))
         for i, (s, label_end) in enumerate(continued):
             e = continued[i + 1][0] if i + 1 < len(continued) else section.end
@@ -267,8 +276,28 @@ def measure_spans(text: str, sections: list[Section]) -> list[MeasureSpan]:
         if top.role not in STATUS_OF_ROLE:
             continue
         walk(top, top.role, [])
+    for sp in spans:
+        sp.end = _trim_tail(text, sp.start, sp.end)
     spans.sort(key=lambda sp: (sp.start, sp.end))
     return [sp for sp in spans if text[sp.start:sp.end].strip()]
+
+
+_SIGNATURE_LINE = 30
+
+
+def _trim_tail(text: str, start: int, end: int) -> int:
+    """End of the span without trailing blank space or a signature block (short lines
+    without a sentence end after the last one: issuing body and date)."""
+    while end > start and text[end - 1] in " \n\t\u3000":
+        end -= 1
+    last = max(text.rfind(c, start, end) for c in "。；;！!？?")
+    if last < start:
+        return end
+    tail = text[last + 1:end]
+    lines = [line.strip() for line in tail.split("\n") if line.strip()]
+    if "\n" in tail and lines and all(len(line) <= _SIGNATURE_LINE for line in lines):
+        return last + 1
+    return end
 
 
 def _inside(start: int, end: int, span: MeasureSpan) -> bool:
@@ -339,7 +368,7 @@ def extract_measures(extraction: Extraction) -> list[Measure]:
     measures = []
     for index, span in enumerate(spans):
         body = doc.text[span.start:span.end]
-        category, secondary = classify(span.title, [h for h in span.headings if h], body)
+        category, secondary = classify(span.title, [h for h in span.headings if h], body, span.role)
         mentions = [i for i, m in enumerate(extraction.entities) if _inside(m.start, m.end, span)]
         quantities = [i for i, q in enumerate(extraction.quantities) if _inside(q.start, q.end, span)]
         orgs = [i for i in mentions if extraction.entities[i].type == "ORG"]

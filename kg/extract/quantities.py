@@ -27,7 +27,7 @@ _CLAUSE_SPLIT = re.compile(r"[，。；：！？,;:!?\n]")
 _CN = "零〇一二两三四五六七八九十百千万亿"
 # Words that open a clause but are not what is counted.
 _LEADING_FILLERS = re.compile(
-    r"^(?:(?:今年以来|今年|全年|年内|本年度|去年|其中|共计|累计|合计|共|目前|截至目前|同时|另外|此外|"
+    r"^(?:(?:[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+是|\d+[、.]|今年以来|今年|全年|年内|本年度|去年|其中|共计|累计|合计|共|目前|截至目前|同时|另外|此外|"
     r"先后|已经|已|均|并|全镇|全街|全区|全县|全市|在|对|为|向|有|分别|各|\d{4}年(?:度)?(?:以来)?)+)"
 )
 _TRAILING_FILLERS = re.compile(r"(?:共计|累计|合计|共|达到|达|约|为|有|近|逾|超过|超|至少|不少于|均|分别|计)+$")
@@ -53,7 +53,7 @@ def _tables() -> tuple[dict[str, UnitInfo], re.Pattern[str], frozenset[str], fro
 
     pattern = re.compile(
         rf"(?P<pre>{alternation(before)})?"
-        rf"(?<![\d.,{_CN}])(?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?[万亿千]?|[{_CN}]+)"
+        rf"(?<![\d.{_CN}])(?<!\d,)(?P<num>\d+(?:,\d{{3}})*(?:\.\d+)?[万亿千]?|[{_CN}]+)"
         rf"\s?(?P<mid>{alternation(after)})?"
         rf"(?P<unit>{alternation(units)})"
         rf"(?P<post>左右|以上|上下)?"
@@ -106,7 +106,11 @@ def find_quantities(text: str) -> list[Quantity]:
             # 一次/两个/百/千 alone: only as 一次。 or 百余幅, never 千家万户, 两个联席会议.
             if len(number) == 1:
                 closes_clause = end >= len(text) or text[end] in _CLAUSE_END
-                if not (match.group("mid") or (closes_clause and number not in "十百千万亿")):
+                # 三个派出所, 四家单位 count things; 一个/两个 before a noun are mostly
+                # indefinite or part of a name (两个联席会议)
+                counts_things = number in "三四五六七八九" and unit in ("个", "家", "名", "所", "处", "场")
+                if not (match.group("mid") or (closes_clause and number not in "十百千万亿")
+                        or counts_things):
                     continue
         value = parse_number(number)
         if value is None:

@@ -5,7 +5,9 @@ Each sentence becomes a template in which every organisation is the token
 (``i`` = index into ``Extraction.entities``); the patterns of
 ontology/lexicons/relation_patterns.tsv are matched against it.  Patterns are
 data, one per kind of sentence (X携手Y, 与X共同…, 聘请…担任…).  An organisation
-whose name contains a division (宝山区法律援助中心) is locatedIn it.
+whose name contains a division (宝山区法律援助中心) is locatedIn it.  A holdsRole
+relation whose object is its subject names no organisation (聘请林继凯律师担任…法治副校长):
+the graph places that role at the reporting government.
 
 >>> from kg.records import Document, Extraction, Mention
 >>> text = "镇司法所特携手月浦法庭开展活动。"
@@ -65,7 +67,7 @@ def _expand(pattern: str, roles: list[str]) -> str:
     role_alt = "|".join(re.escape(r) for r in sorted(roles, key=lambda r: (-len(r), r)))
     table = {
         "GAP": r"[^。；;！!？?⟦⟧]{0,15}?",
-        "SHORT": r"[^。；;！!？?⟦⟧，,]{0,4}?",
+        "ADV": r"(?:特|还|也|又|积极|主动|共同|先后|多次|定期|再次|首次)?",
     }
     def repl(m: re.Match) -> str:
         kind, _, group = m.group(1).partition(":")
@@ -141,6 +143,18 @@ def _sentences(extraction: Extraction) -> list[Sentence]:
     return found
 
 
+_CLAUSE_OPENING = re.compile(r"\s*((?:⟦O\d+⟧[、和与及]?)+)")
+
+
+def _clause_subjects(template: str, pos: int) -> list[int]:
+    """Organisations that open the clause holding ``pos`` (its actors), else []."""
+    start = max(template.rfind(c, 0, pos) for c in "。；;！!？?，,:：\n") + 1
+    m = _CLAUSE_OPENING.match(template, start)
+    if not m or m.end() > pos:
+        return []
+    return _indexes(m.group(1))
+
+
 def _indexes(group_text: Optional[str]) -> list[int]:
     return [int(n) for _, n in _TOKEN.findall(group_text or "")]
 
@@ -148,13 +162,18 @@ def _indexes(group_text: Optional[str]) -> list[int]:
 def extract_relations(extraction: Extraction) -> list[Relation]:
     """Relations found by the patterns and by names that contain a division."""
     found: list[Relation] = []
-    seen: set[tuple[int, str, int]] = set()
+    seen: set[tuple[str, str, str, str]] = set()
+    entities = extraction.entities
+
+    def ident(i: int) -> str:
+        return f"{entities[i].type}:{entities[i].id or entities[i].text}"
 
     def add(s: int, predicate: str, o: int, start: int, end: int, qualifier: str = "") -> None:
-        key = (s, predicate, o)
-        if s == o or key in seen:
+        # One relation per (subject, predicate, object) entity, at its first evidence.
+        key = (ident(s), predicate, ident(o), qualifier)
+        if (s == o or key[0] == key[2]) and predicate != "holdsRole" or key in seen:
             return
-        if predicate == "collaboratesWith" and (o, predicate, s) in seen:
+        if predicate == "collaboratesWith" and (key[2], predicate, key[0], qualifier) in seen:
             return
         seen.add(key)
         found.append(Relation(s, predicate, o, start, end, qualifier))
@@ -168,19 +187,18 @@ def extract_relations(extraction: Extraction) -> list[Relation]:
                 if m.end() <= m.start():
                     continue
                 span = (starts[m.start()], ends[m.end() - 1])
-                objects = _indexes(m.group("o"))
+                # No {…:o}: a role whose organisation the sentence does not name (object = subject).
+                objects = _indexes(m.group("o")) if "o" in pattern.regex.groupindex else None
                 if pattern.subject == "ACTOR":
-                    before = _indexes(template[:m.start()])
-                    orgs = [i for i in before if extraction.entities[i].type == "ORG"]
-                    if not orgs:
+                    subjects = _clause_subjects(template, m.start())
+                    if not subjects:
                         continue
-                    subjects = [orgs[-1]]
                     span = (extraction.entities[subjects[0]].start, span[1])
                 else:
                     subjects = _indexes(m.group("s"))
                 qualifier = (m.groupdict().get("q") or "")
                 for s in subjects:
-                    for o in objects:
+                    for o in (objects if objects is not None else [s]):
                         add(s, pattern.predicate, o, span[0], span[1], qualifier)
     # An organisation whose name contains divisions is located in the last one named
     # (江门市新会区睦洲镇人民政府 -> 睦洲镇; 宝山区法律援助中心 -> 宝山区).

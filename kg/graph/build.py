@@ -10,6 +10,8 @@ graph has no blank nodes, so its sorted N-Quads are byte-stable.
 
 from __future__ import annotations
 
+import functools
+import math
 import re
 import unicodedata
 from collections import defaultdict
@@ -91,6 +93,16 @@ def _decimal(value: float) -> Literal:
     if "." not in lexical:
         lexical += ".0"
     return Literal(lexical, datatype=XSD.decimal)
+
+
+@functools.lru_cache(maxsize=1)
+def _partner_cues() -> tuple[str, ...]:
+    """Cue words of ontology/lexicons/partner_cues.tsv, longest first."""
+    from kg.graph.schemes import ontology_dir
+
+    lines = (ontology_dir() / "lexicons" / "partner_cues.tsv").read_text(encoding="utf-8").splitlines()
+    cues = {line.split("\t")[0].strip() for line in lines if line.strip() and not line.startswith("#")}
+    return tuple(sorted(cues, key=lambda c: (-len(c), c)))
 
 
 def _guess_level(name: str) -> str:
@@ -226,7 +238,7 @@ class _Builder:
             return self._org(mention, name)
         if kind == "LAW":
             key = re.sub(r"^中华人民共和国", "", normalize_label(mention.id or name)) or normalize_label(name)
-            node = mint("law", key, base=self.base)
+            node = mint("law", key or name, base=self.base)
             cls = (GK.Law if name.endswith(_LAW_ENDINGS) or name == "宪法"
                    else GK.Regulation if name.endswith(_REGULATION_ENDINGS) else GK.PolicyDocument)
             self.add(node, RDF.type, GK.LegalDocument)
@@ -362,6 +374,9 @@ class _Builder:
         return lo, hi
 
     def evidence(self, start: int, end: int) -> URIRef:
+        size = len(self.doc.text)
+        start = min(max(0, start), size)
+        end = min(max(start, end), size)
         node = mint("evidence", self.rid, f"{start}-{end}", base=self.base)
         if (start, end) in self._evidence:
             return node
@@ -459,7 +474,9 @@ class _Builder:
                     found.append((self.division_node(div), div))
         return found
 
-    def _indicator(self, qi: int, q) -> URIRef:
+    def _indicator(self, qi: int, q) -> Optional[URIRef]:
+        if not math.isfinite(float(q.value)) or not q.unit:
+            return None  # not a figure the graph can state (the extractor should not emit it)
         node = mint("indicator", self.rid, qi, base=self.base)
         self.add(node, RDF.type, GK.Indicator)
         self.add(node, RDF.value, _decimal(q.value))
@@ -530,17 +547,24 @@ class _Builder:
             elif kind in ("DIVISION", "VILLAGE") and target not in ignored_places:
                 self.add(node, GK.place, target)
         for qi in measure.quantities:
-            if 0 <= qi < len(indicators):
+            if 0 <= qi < len(indicators) and indicators[qi] is not None:
                 self.add(node, GK.indicator, indicators[qi])
 
     def _partners(self, measure: Measure, actors: set[int]) -> set[int]:
-        """Organisations that collaborate with someone inside the measure's span."""
+        """Organisations working with the actor: the other side of a collaboratesWith relation
+        inside the measure, or named right after a partner cue (邀请, 联合, 与 …)."""
         inside = set(measure.mentions) | actors
         partners = set()
         for rel in self.x.relations:
             if rel.predicate == "collaboratesWith" and measure.start <= rel.start < measure.end:
                 partners.update(i for i in (rel.subject, rel.object) if i in inside)
-        return partners - actors if actors else partners
+        cues = _partner_cues()
+        text = self.doc.text
+        for i in inside:
+            mention = self.x.entities[i]
+            if mention.type == "ORG" and text[max(0, mention.start - 2):mention.start].endswith(cues):
+                partners.add(i)
+        return partners - actors
 
     def _category_labels(self, concept: URIRef, key: str) -> None:
         if (concept, RDF.type, GK.MeasureCategory) in self.g:
@@ -561,6 +585,10 @@ class _Builder:
         s, o = self.entity_nodes[rel.subject], self.entity_nodes[rel.object]
         if s is None or o is None:
             return
+        if rel.predicate == "holdsRole" and rel.subject == rel.object:
+            o = self.government_org()  # no organisation named: the appointing government
+            if o is None:
+                return
         ev = self.evidence(rel.start, rel.end)
         if rel.predicate == "holdsRole":
             role = mint("role", self.rid, index, base=self.base)

@@ -4,9 +4,9 @@ A library query is a ``.rq`` file in ``kg/query/queries`` headed by comments::
 
     # title: Governments implementing a programme
     # question: Which governments report carrying out programme X, and when?
-    # param: programme (literal) name or alias of the programme, e.g. 枫桥经验
+    # param: programme (label) name or alias of the programme, e.g. 枫桥经验
 
-and, for each parameter, one placeholder in its WHERE clause::
+and, for each parameter, a placeholder (one or more) in its WHERE clause::
 
     VALUES ?programme { UNDEF }
 
@@ -14,7 +14,10 @@ How parameters are bound (never by splicing user text into the query): each
 value becomes ONE RDF term — a pyoxigraph ``Literal``/``NamedNode`` built from
 the value, checked by pyoxigraph (an IRI with a space or ``>`` is refused) —
 and that term's N-Triples serialisation, which escapes every quote, backslash
-and newline, replaces the ``UNDEF`` of the parameter's ``VALUES`` block.  The
+and newline, replaces the ``UNDEF`` of the parameter's ``VALUES`` blocks.
+Kinds: ``label`` (a name, matched as ``"…"@zh`` against rdfs:label and
+skos:altLabel, so the lookup is an index hit), ``literal`` (a plain string),
+``iri``, ``year`` (xsd:gYear), ``integer``.  The
 resulting text is parsed again by Oxigraph, so whatever the value contains it
 can only ever be that one term.  Optional parameters left out keep ``UNDEF``
 (no restriction).  Why not pyoxigraph's ``substitutions=``: in Oxigraph 0.5 it
@@ -32,6 +35,7 @@ import csv
 import io
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -74,7 +78,7 @@ PREFIXES = {
 }
 
 FORMATS = ("table", "csv", "json", "tsv")
-PARAM_KINDS = ("literal", "iri", "year", "integer")
+PARAM_KINDS = ("label", "literal", "iri", "year", "integer")
 
 _XSD = PREFIXES["xsd"]
 _HEADER = re.compile(r"^#\s*(title|question|param):\s*(.*?)\s*$")
@@ -149,8 +153,8 @@ def parse_header(text: str, name: str = "", path: Optional[Path] = None) -> Quer
         params.append(Param(pm.group(1), pm.group(2), bool(pm.group(3)), pm.group(4)))
     info = QueryInfo(name, fields["title"], fields["question"], tuple(params), text, path)
     for p in info.params:
-        if len(re.findall(_PLACEHOLDER.format(name=p.name), text)) != 1:
-            raise QueryError(f"{path or name}: param {p.name!r} needs exactly one "
+        if not re.search(_PLACEHOLDER.format(name=p.name), text):
+            raise QueryError(f"{path or name}: param {p.name!r} needs a "
                              f"'VALUES ?{p.name} {{ UNDEF }}' placeholder")
     return info
 
@@ -202,6 +206,8 @@ def make_term(value: Union[str, int, ox.NamedNode, ox.Literal], kind: str, name:
             if not re.fullmatch(r"\d{4}", text):
                 raise ValueError("a year is four digits, e.g. 2021")
             return ox.Literal(text, datatype=ox.NamedNode(_XSD + "gYear"))
+        if kind == "label":  # names in the graph are NFC, tagged @zh (kg.graph.build)
+            return ox.Literal(unicodedata.normalize("NFC", str(value)), language="zh")
         if kind == "integer":
             return ox.Literal(str(int(text)), datatype=ox.NamedNode(_XSD + "integer"))
         return ox.Literal(str(value))
@@ -233,7 +239,7 @@ def bind_params(info: QueryInfo, params: Optional[Mapping[str, object]] = None) 
         term = str(make_term(value, kind, name))  # N-Triples form: fully escaped
         placeholder = re.compile(_PLACEHOLDER.format(name=name))
         if placeholder.search(text):
-            text = placeholder.sub(lambda _m: f"VALUES ?{name} {{ {term} }}", text, count=1)
+            text = placeholder.sub(lambda _m: f"VALUES ?{name} {{ {term} }}", text)
         elif re.search(rf"[?$]{name}\b", text):
             trailing.append(f"VALUES ?{name} {{ {term} }}")  # SPARQL's own ValuesClause
         else:

@@ -110,3 +110,14 @@ def test_hover_shows_label_class_and_evidence(driver, fixture_views):
     lines = tip.splitlines()
     assert lines[:2] == ["中华人民共和国禁毒法", "class: Law"]
     assert any(line.startswith("evidence: 月浦镇司法所联合月浦派出所") for line in lines)
+
+
+def test_the_request_check_would_see_a_leak(driver, tmp_path):
+    """Guard for the offline assertions above: a page that does fetch something is caught
+    (port 9 on loopback: nothing leaves the machine even here)."""
+    page = tmp_path / "leaky.html"
+    page.write_text('<html><body><img src="http://127.0.0.1:9/leak.png"><script>'
+                    'window.govkg = {ready: true, drawnNodes: 0, drawnEdges: 0, firstDrawMs: 0};'
+                    '</script></body></html>', encoding="utf-8")
+    result = open_view(driver, page)
+    assert "http://127.0.0.1:9/leak.png" in result.resources

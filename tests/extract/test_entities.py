@@ -53,3 +53,14 @@ def test_accepts_a_premade_doc():
     assert extract_entities(document, doc=doc).entities == extract_entities(document, nlp=nlp).entities
     with pytest.raises(ValueError, match="not made from"):
         extract_entities(document, doc=nlp("别的文本"))
+
+
+def test_extract_many_matches_one_by_one():
+    from kg.extract.entities import extract_many
+
+    nlp = load_pipeline("char")
+    documents = [load_text(REPORT, name="a.txt"), load_text("坡头镇2019年报告\n坡头司法所开展普法。", name="b.txt")]
+    batch = list(extract_many(documents, nlp=nlp, batch_size=2))
+    single = [extract_entities(d, nlp=nlp) for d in documents]
+    assert [e.entities for e in batch] == [e.entities for e in single]
+    assert any(m.text == "坡头司法所" for m in batch[1].entities)

@@ -129,3 +129,26 @@ def test_every_sample_has_measures_of_each_status(path):
     assert all(m.title and len(m.title) <= 60 for m in measures)
     spans = [(m.start, m.end) for m in measures]
     assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:])), "measure spans overlap"
+
+
+def _shared_reports():
+    import os
+    from pathlib import Path
+
+    env = os.environ.get("GOVKG_SHARED")
+    root = Path(env) if env else Path(__file__).resolve().parents[2] / ".." / "shared"
+    return sorted((root / "corpus" / "reports").glob("[0-9][0-9][0-9].txt"))
+
+
+@pytest.mark.skipif(not _shared_reports(), reason="../shared corpus not available")
+def test_unseen_report_openings_yield_titled_measures():
+    """The web-page excerpts (other governments, chrome and truncation left in) still parse."""
+    from kg.ingest import load_document
+
+    reports = _shared_reports()
+    with_measures = 0
+    for path in reports:
+        measures = extract_measures(Extraction(load_document(path)))
+        assert all(m.title and len(m.title) <= 60 and m.start < m.end for m in measures), path.name
+        with_measures += bool(measures)
+    assert with_measures >= 0.9 * len(reports)

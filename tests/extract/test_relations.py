@@ -55,6 +55,10 @@ def relations_of(text: str, entities: list[tuple[str, str]]):
      [("ORG", "区总工会"), ("ORG", "职工维权工作站"), ("ORG", "区检察院"), ("ORG", "服务中小企业联络室")],
      {("职工维权工作站", "subOrganizationOf", "区总工会", ""),
       ("服务中小企业联络室", "subOrganizationOf", "区检察院", "")}),
+    # a role with no organisation named: the object is the person (the graph uses the government)
+    ("7、设置镇属中小学法治副校长。聘请林继凯律师担任镇属学校法治副校(园)长。",
+     [("PERSON", "林继凯")],
+     {("林继凯", "holdsRole", "林继凯", "法治副校(园)长")}),
     # 下设 directly names the sub-organisation; an office housed *in* a centre is not one
     ("依法治镇工作领导小组下设办公室在镇综治信访维稳中心，负责日常事务。",
      [("ORG", "依法治镇工作领导小组"), ("ORG", "镇综治信访维稳中心")],
@@ -63,6 +67,14 @@ def relations_of(text: str, entities: list[tuple[str, str]]):
     ("在区委、区政府的正确领导下开展工作。",
      [("ORG", "区委"), ("ORG", "区政府")],
      set()),
+    # 联合 with no organisation opening the clause: the implicit actor (我镇) is no mention
+    ("三是结合镇委、镇政府中心工作联合坡头司法所做好普法宣传活动。",
+     [("ORG", "镇委"), ("ORG", "镇政府"), ("ORG", "坡头司法所")],
+     set()),
+    # the same organisation named twice yields one relation
+    ("镇妇联联合坡头司法所开展宣传，镇妇联联合坡头司法所开展讲座。",
+     [("ORG", "镇妇联"), ("ORG", "坡头司法所"), ("ORG", "镇妇联"), ("ORG", "坡头司法所")],
+     {("镇妇联", "collaboratesWith", "坡头司法所", "")}),
     # no relation across a sentence boundary
     ("镇司法所开展普法活动。联合社区开展宣传。",
      [("ORG", "镇司法所")],

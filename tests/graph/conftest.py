@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from helpers import extraction  # noqa: E402
+from graph_helpers import extraction  # noqa: E402
 
 #: Opening of a real report (月浦镇 2020), trimmed: two numbered measures, a plan.
 YUEPU = """月浦镇2020年法治政府建设工作报告
@@ -43,7 +42,3 @@ def yuepu():
     return extraction(YUEPU, "yuepu.txt", YUEPU_ENTITIES, YUEPU_QUANTITIES)
 
 
-def shared_dir() -> Path | None:
-    env = os.environ.get("GOVKG_SHARED")
-    path = Path(env) if env else Path(__file__).resolve().parents[2] / ".." / "shared"
-    return path.resolve() if (path / "corpus").is_dir() else None

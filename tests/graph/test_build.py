@@ -9,7 +9,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from helpers import extraction
+from graph_helpers import extraction
 from kg.extract.measures import extract_measures
 from kg.extract.relations import extract_relations
 from kg.graph.build import report_graph
@@ -197,3 +197,55 @@ def test_graph_has_no_blank_nodes(yuepu):
 
     _, built = _built(yuepu)
     assert not any(isinstance(t, BNode) for triple in built for t in triple)
+
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+from kg.records import Measure, Mention, Quantity, Relation  # noqa: E402
+from kg.records import ENTITY_TYPES  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_well_formed_extraction_builds_without_blank_nodes(yuepu, data):
+    """Arbitrary mentions, quantities, relations and measures on real text always build."""
+    from rdflib import BNode
+
+    size = len(yuepu.document.text)
+    span = st.tuples(st.integers(0, size), st.integers(0, size)).map(sorted)
+    mentions = data.draw(st.lists(st.builds(
+        lambda t, se, ident: Mention(t, yuepu.document.text[se[0]:se[1]] or "x", se[0], se[1], ident, ident),
+        st.sampled_from(ENTITY_TYPES), span, st.text(min_size=1, max_size=8)), max_size=8))
+    n = len(mentions)
+    quantities = data.draw(st.lists(st.builds(
+        lambda v, se: Quantity(v, "份", False, "", "x", se[0], se[1]),
+        st.floats(allow_nan=True, allow_infinity=True), span), max_size=3))
+    relations = [] if n < 2 else data.draw(st.lists(st.builds(
+        lambda s, o, p, se: Relation(s, p, o, se[0], se[1], "法官"),
+        st.integers(0, n - 1), st.integers(0, n - 1),
+        st.sampled_from(["collaboratesWith", "subOrganizationOf", "holdsRole", "locatedIn", "partOf"]), span),
+        max_size=4))
+    measures = [Measure(0, (1,), "标题", 0, size, "done", "other", mentions=list(range(n)),
+                        quantities=list(range(len(quantities))), actors=list(range(min(n, 2))))]
+    yuepu.entities, yuepu.quantities, yuepu.relations, yuepu.measures = mentions, quantities, relations, measures
+    _, graph = report_graph(yuepu, base=BASE)
+    assert not any(isinstance(t, BNode) for triple in graph for t in triple)
+
+
+def test_role_without_organisation_is_at_the_government():
+    text = "月浦镇2020年法治政府建设工作报告\n1、 主要举措和成效\n7、设置镇属中小学法治副校长。聘请林继凯律师担任镇属学校法治副校(园)长。\n"
+    x = extraction(text, "t.txt", [("PERSON", "林继凯")])
+    x.relations = extract_relations(x)
+    _, built = report_graph(x, base=BASE)
+    rows = list(built.query("""SELECT ?org ?title WHERE { ?p rdfs:label "林继凯"@zh ; gk:holdsRole ?r .
+                                                          ?r gk:roleAt/rdfs:label ?org ; gk:roleTitle ?title }""",
+                            initNs={"gk": GK, "rdfs": RDFS}))
+    assert [(str(o), str(t)) for o, t in rows] == [("月浦镇人民政府", "法治副校(园)长")]
+
+
+def test_invited_organisation_is_a_partner(yuepu):
+    _, built = _built(yuepu)
+    m1 = mint("measure", yuepu.document.sha256[:16], 1, base=BASE)
+    court = URIRef(f"{BASE}org/310113104000/{q('法庭')}")
+    assert (m1, GK.partner, court) in built  # 邀请月浦法庭法官杨猛…授课
+    assert (m1, GK.actor, court) not in built

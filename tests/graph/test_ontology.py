@@ -140,3 +140,10 @@ def test_ontology_parses_as_one_graph_with_labels():
     graph = load_ontology()
     assert (GK.Measure, RDFS.subClassOf, URIRef("http://www.w3.org/ns/prov#Activity")) in graph
     assert (GK.Done, SKOS.prefLabel, Literal("已完成", lang="zh")) in graph
+
+
+def test_concept_schemes_conform_to_the_shapes():
+    from kg.graph.validate import validate
+
+    conforms, text = validate(load_ontology())
+    assert conforms, text

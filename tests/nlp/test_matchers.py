@@ -37,6 +37,8 @@ def found(rules, text, context=None):
     ("坚持“谁执法谁普法”,推广“枫桥经验”", {("PROGRAMME", "谁执法谁普法"), ("PROGRAMME", "枫桥经验")}),
     ("持续组织“寻找调解之星”活动", {("PROGRAMME", "寻找调解之星")}),
     ("落实“三资”管理制度", {("PROGRAMME", "“三资”管理制度")}),
+    ("石板沙村荣获2020年中国美丽休闲乡村", {("PROGRAMME", "中国美丽休闲乡村")}),
+    ("8所学校入选首批江苏省依法治校示范校,全市", {("PROGRAMME", "江苏省依法治校示范校")}),
     # OBSERVANCE: quoted dates with their names, lexicon days
     ("利用“3.15”消费者权益保护日、国家宪法日", {("OBSERVANCE", "“3.15”消费者权益保护日"),
                                              ("OBSERVANCE", "国家宪法日")}),
@@ -59,6 +61,8 @@ def test_finds(rules_without_gazetteer, text, expected):
     ("镇综治办专职副主任", {"专职"}),
     ("法律顾问律师为5人", {"顾问"}),
     ("加强法治建设工作局面", {"工作局"}),
+    ("镇长高度重视,主任向群众讲解政策", {"高度", "向群众"}),
+    ("统筹推进新城区建设", {"新城区"}),
     ("实现“最多跑一次”,营造“公开为常态、不公开为例外”氛围", {"公开为常态、不公开为例外"}),
 ])
 def test_does_not_find(rules_without_gazetteer, text, not_expected):

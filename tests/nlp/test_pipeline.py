@@ -47,3 +47,24 @@ def test_pkuseg_expand_alignment_keeps_entities(pkuseg_nlp):
     assert ("ORG", "坡头爱周中学") in hits
     for span in doc.spans[SPAN_KEY]:
         assert span.text  # every hit became a token-aligned span
+
+
+def test_tokens_are_split_at_entity_edges(pkuseg_nlp):
+    # pkuseg glues 特携手 together in this sentence; every hit must still be an exact span
+    doc = pkuseg_nlp("镇司法所特携手月浦法庭开展活动,聘请林继凯律师。")
+    for hit in doc._.kg_hits:
+        span = doc.char_span(hit["start"], hit["end"])
+        assert span is not None and span.text == doc.text[hit["start"]:hit["end"]]
+    assert doc.text == "镇司法所特携手月浦法庭开展活动,聘请林继凯律师。"
+
+
+def test_split_at_offsets_makes_exact_token_boundaries():
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    from kg.nlp.components import split_at_offsets
+
+    doc = Doc(Vocab(), words=["镇", "司法所特", "携手月浦", "法庭"], spaces=[False] * 4)
+    split_at_offsets(doc, {4, 7, 11})  # after 司法所, before 月浦, end of 法庭
+    assert [t.text for t in doc] == ["镇", "司法所", "特", "携手", "月浦", "法庭"]
+    assert doc.char_span(7, 11).text == "月浦法庭"

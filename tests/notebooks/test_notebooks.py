@@ -21,6 +21,7 @@ pytest.importorskip("ipykernel")
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 ALL = sorted(NOTEBOOKS.glob("*.ipynb"))
 TIME_LIMIT_S = 60
+EXPECTED_FIGURES = {"02_network_analysis.ipynb": 3}
 
 
 def test_there_are_three_notebooks():
@@ -57,7 +58,6 @@ def test_notebook_runs(path, built_samples, monkeypatch):
     from nbclient.exceptions import CellExecutionError
 
     monkeypatch.setenv("GOVKG_NOTEBOOK_OUT", str(built_samples))
-    monkeypatch.setenv("MPLBACKEND", "Agg")
     nb = nbformat.read(path, as_version=4)
     # a first cell reports the kernel's interpreter: it must be this one (the project's .venv)
     nb.cells.insert(0, nbformat.v4.new_code_cell("import sys; print(sys.executable)"))
@@ -71,6 +71,9 @@ def test_notebook_runs(path, built_samples, monkeypatch):
     elapsed = time.perf_counter() - start
     assert Path(nb.cells[0].outputs[0]["text"].strip()) == Path(sys.executable)
     assert elapsed < TIME_LIMIT_S, f"{path.name} took {elapsed:.0f} s (keep notebooks under {TIME_LIMIT_S} s)"
+    outputs = [o for cell in nb.cells if cell.cell_type == "code" for o in cell.outputs]
+    figures = sum("image/png" in o.get("data", {}) for o in outputs)
+    assert figures >= EXPECTED_FIGURES.get(path.name, 0), f"{path.name}: {figures} figures drawn"
 
 
 @pytest.mark.slow
@@ -100,3 +103,15 @@ def test_sample_build_exports_and_views(built_samples, tmp_path):
     assert len(written) >= 6
     for view in written:
         assert external_references(view.path.read_text(encoding="utf-8")) == []
+
+    from kg.export.browser import browser_missing, headless_chromium, open_view
+
+    if browser_missing():
+        pytest.skip(f"views written; not drawn: {browser_missing()}")
+    shots = NOTEBOOKS.parent / "output" / "screenshots"
+    with headless_chromium() as driver:
+        for view in written:
+            result = open_view(driver, view.path, screenshot=shots / f"samples-{view.path.stem}.png")
+            assert (result.drawn_nodes, result.drawn_edges) == (view.nodes, view.edges), view.path.name
+            assert all(u.startswith(("file:", "data:", "about:")) for u in result.resources), result.resources
+            assert result.console_errors == [], view.path.name

@@ -91,23 +91,29 @@ def test_canned_query_answers(fixture_store, name, params, expected):
 
 def test_evidence_behind_an_indicator(fixture_store):
     node = BASE + "indicator/bbbb000000000001/0"
-    result = run_query("evidence_for", {"node": node}, store=fixture_store).records()
-    assert [(r["subject"], r["kind"], r["sentence"], r["section"]) for r in result] == [
-        (node, "asserted", "镇司法所联合坡头派出所推广枫桥经验，化解矛盾纠纷139件。", "1.1")]
+    rows = run_query("evidence_for", {"node": node}, store=fixture_store).records()
+    assert [(r["node"], r["sentence"], r["section"], r["report_title"]) for r in rows] == [
+        (node, "镇司法所联合坡头派出所推广枫桥经验，化解矛盾纠纷139件。", "1.1", "坡头镇2021年法治政府建设工作报告")]
 
 
-def test_evidence_behind_an_entity_by_name(fixture_store):
-    rows = run_query("evidence_for", {"name": "坡头派出所"}, store=fixture_store).records()
-    assert sorted((r["kind"], r["predicate"]) for r in rows) == [
-        ("measure", "https://w3id.org/govkg/ontology#partner"),
-        ("relation object", "https://w3id.org/govkg/ontology#collaboratesWith")]
+def test_evidence_carries_offsets_and_the_quote(fixture_store):
+    rows = run_query("evidence_for", {"node": BASE + "measure/aaaa000000000001/0"}, store=fixture_store).records()
+    assert [(r["start"], r["end"], r["original_start"], r["original_end"], r["exact"]) for r in rows] == [
+        (100, 160, 112, 172, "发放各类法治宣传资料4.6万余份")]
+
+
+def test_evidence_about_an_entity_by_name(fixture_store):
+    rows = run_query("evidence_for_entity", {"name": "坡头派出所"}, store=fixture_store).records()
+    assert sorted((r["kind"], r["predicate"].rsplit("#", 1)[1]) for r in rows) == [
+        ("measure", "partner"), ("relation object", "collaboratesWith")]
     assert {r["report_title"] for r in rows} == {"坡头镇2021年法治政府建设工作报告"}
 
 
-def test_evidence_carries_original_offsets(fixture_store):
-    rows = run_query("evidence_for", {"name": "民法典"}, store=fixture_store).records()
-    spans = {(r["subject"].rsplit("/", 2)[-2] + "/" + r["subject"].rsplit("/", 1)[-1], r["original_start"], r["original_end"]) for r in rows}
-    assert ("aaaa000000000001/0", 112, 172) in spans
+def test_evidence_about_a_law_by_alias(fixture_store):
+    rows = run_query("evidence_for_entity", {"name": "民法典"}, store=fixture_store).records()
+    assert sorted((r["kind"], r["fact"].split("/id/", 1)[1]) for r in rows) == [
+        ("measure", "measure/aaaa000000000001/0"), ("measure", "measure/aaaa000000000001/2"),
+        ("measure", "measure/aaaa000000000002/0"), ("mention", "mention/aaaa000000000001/0")]
 
 
 # -- the library itself ----------------------------------------------------------------
@@ -128,7 +134,7 @@ def test_every_library_query_runs_on_an_empty_store(info):
 
 
 def test_every_library_query_is_exercised_by_a_case():
-    covered = {c[0] for c in CASES} | {"evidence_for"}
+    covered = {c[0] for c in CASES} | {"evidence_for", "evidence_for_entity"}
     assert covered == {q.name for q in list_queries()}
 
 

@@ -39,3 +39,10 @@ def test_samples_build_deterministically_with_any_jobs_and_order(tmp_path, real_
 
     again = build(samples, tmp_path / "j1", jobs=2, stages=stages, progress=False)
     assert (again.processed, again.cached) == (0, 5)
+
+
+def test_real_stages_can_travel_to_dask_workers(real_stages):
+    cloudpickle = pytest.importorskip("cloudpickle")
+    clone = cloudpickle.loads(cloudpickle.dumps(real_stages))
+    assert clone.load_document.__module__ == real_stages.load_document.__module__
+    assert dict(clone.prefixes) == dict(real_stages.prefixes)

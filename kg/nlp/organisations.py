@@ -1,0 +1,127 @@
+"""ORG rules: [中共][divisions | level] (modifier | head)* head, and named firms, schools, companies."""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from kg.nlp.lexicon import read_table, read_words
+from kg.nlp.phrases import CJK, NAME_BOUNDARY, Hit, PhraseIndex
+
+__all__ = ["OrgRules"]
+
+
+class OrgRules:
+    """Organisation names composed from head words and modifiers (data: org_*.tsv/txt)."""
+
+    def __init__(self, base, name_stop: set[str]) -> None:
+        cores = {row[0]: row[1] for row in read_table("org_cores.tsv", base)}
+        self.org_domains = set(read_words("org_domains.txt", base))
+        modifiers = set(read_words("org_modifiers.txt", base)) | self.org_domains
+        org_words = [(w, ("core", cores[w])) for w in cores]
+        org_words += [(w, ("mod", "")) for w in modifiers if w not in cores]
+        self.org_words = PhraseIndex(org_words)
+        self.org_cores = cores
+        self.org_stop = set(read_words("org_stop.txt", base))
+        self.levels = sorted(read_words("level_prefixes.txt", base), key=len, reverse=True)
+        self.named_org_suffixes = sorted((c for c, flag in cores.items() if flag == "bound" and c in
+                                          ("律师事务所", "中学", "小学", "幼儿园", "公司", "商贸城")), key=len, reverse=True)
+        self.org_name_stop = name_stop | set(read_words("org_name_stop_chars.txt", base))
+
+    def orgs(self, text: str, places: list[Hit]) -> list[Hit]:
+        place_at = {}
+        for h in places:
+            if h.type == "DIVISION":
+                place_at.setdefault(h.start, h.end)
+        hits = []
+        for start in range(len(text)):
+            hit = self._org_at(text, start, place_at)
+            if hit:
+                hits.append(hit)
+        return hits
+
+    def _org_at(self, text: str, start: int, place_at: dict[int, int]) -> Optional[Hit]:
+        """The longest organisation name starting at ``start``: [中共][divisions|level] (modifier|head)* head."""
+        openings: list[tuple[int, bool]] = [(start, False)]
+        pos = start + 2 if text.startswith("中共", start) else start
+        if pos != start:
+            openings.append((pos, False))
+        chained = pos
+        while chained in place_at:  # a chain of divisions: 重庆市江津区四屏镇
+            chained = place_at[chained]
+        if chained != pos:
+            openings.append((chained, True))
+        before = text[pos - 1] if pos else ""
+        if not before or before not in "社辖城园片景小都乡村街":
+            for level in self.levels:
+                if text.startswith(level, chained):
+                    openings.append((chained + len(level), True))
+        best_end = -1
+        for opening, prefixed in openings:
+            end = self._longest_body(text, opening, prefixed)
+            best_end = max(best_end, end)
+        if best_end <= start:
+            return None
+        name = text[start:best_end]
+        if name in self.org_stop or len(name) < 2:
+            return None
+        if start > 0 and text[start - 1] in "各等该":
+            return None
+        if re.match(r"[文发]?〔", text[best_end:best_end + 2]):
+            return None  # 鸡鸣委文〔2026〕3号 is a document number
+        return Hit("ORG", start, best_end, name, "pattern:org")
+
+    def _longest_body(self, text: str, pos: int, prefixed: bool) -> int:
+        best = -1
+        stack: list[tuple[int, tuple]] = [(pos, ())]
+        while stack:
+            at, parts = stack.pop()
+            if len(parts) >= 8:
+                continue
+            for word, (kind, flag) in self.org_words.all_at(text, at):
+                path = parts + ((word, kind, flag, at + len(word)),)
+                if kind == "core" and self._core_ok(list(path), prefixed):
+                    best = max(best, at + len(word))
+                stack.append((at + len(word), path))
+            if parts and parts[-1][1] == "mod" and at < len(text) and text[at] in "“”":
+                stack.append((at + 1, parts))  # “法治建设”工作领导小组
+        return best
+
+    def _core_ok(self, parts: list[tuple[str, str, str, int]], prefixed: bool) -> bool:
+        word, _, flag, _ = parts[-1]
+        previous = parts[-2] if len(parts) > 1 else None
+        if flag == "free":
+            return True
+        if flag == "prefix":
+            return prefixed and (previous is None or previous[1] == "mod")
+        # bound: needs a modifier or prefix right before (政府中心工作 is not an organisation)
+        if previous is None:
+            return prefixed
+        if previous[1] == "mod":
+            return len(word) > 1 or previous[0] in self.org_domains  # 住建局, not 工作局
+        return word in ("办公室", "办事处") or previous[0].endswith(("委", "党组", "政协"))
+
+    def named_orgs(self, text: str, places: list[Hit]) -> list[Hit]:
+        """Named law firms, schools and companies: 山东金罡律师事务所, 坡头爱周中学, 慧信公司."""
+        place_end = {h.end: h.start for h in places}
+        hits = []
+        for suffix in self.named_org_suffixes:
+            for m in re.finditer(re.escape(suffix), text):
+                if text[m.end():m.end() + 1] in ("习", "生", "法", "到", "会", "了"):
+                    continue  # 集中学习, 小学生
+                s = m.start()
+                for length in range(2, 5):
+                    name_start = s - length
+                    if name_start < 0:
+                        break
+                    name = text[name_start:s]
+                    if not re.fullmatch(rf"[{CJK}]+", name) or any(c in self.org_name_stop for c in name):
+                        break
+                    begin = name_start
+                    while begin in place_end:  # 山东 + 金罡律师事务所
+                        begin = place_end[begin]
+                    before = text[begin - 1] if begin else ""
+                    if begin != name_start or not before or before in NAME_BOUNDARY:
+                        hits.append(Hit("ORG", begin, m.end(), text[begin:m.end()], "pattern:named-org"))
+                        break
+        return hits
