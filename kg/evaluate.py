@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Optional
 
+from kg.errors import InputError
 from kg.records import ENTITY_TYPES
 
 __all__ = ["evaluate", "format_table", "normalize_surface", "score_documents", "read_gold",
@@ -160,9 +161,13 @@ def evaluate(gold_path: Path, paths: Iterable[Path], nlp=None) -> dict:
     gold = read_gold(Path(gold_path))
     predicted = {}
     for path in _collect(paths):
-        if path.name in gold:
+        if path.name in gold and path.name not in predicted:
             predicted[path.name] = extract_record(path, nlp=nlp)
-    return score_documents(gold, predicted)
+    if not predicted:
+        raise InputError(str(gold_path), "none of the reports given is annotated in this gold file",
+                         "pass the folder of the reports the gold file describes")
+    # Score the annotated reports that were given (a subset folder scores that subset).
+    return score_documents({name: gold[name] for name in predicted}, predicted)
 
 
 def format_table(result: dict) -> str:

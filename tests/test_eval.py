@@ -85,3 +85,14 @@ def test_no_regression_against_baseline(capsys):
     micro = result["micro"]["strict"]["f1"]
     floor = baseline["micro_f1"] - ALLOWED_DROP
     assert micro >= floor, f"micro-F1 {micro:.3f} fell below {floor:.3f} (baseline {baseline['micro_f1']})\n{table}"
+
+
+def test_eval_needs_annotated_reports(tmp_path):
+    from kg.errors import InputError
+    from kg.nlp import load_pipeline
+
+    (tmp_path / "other.txt").write_text("月浦镇2020年报告", encoding="utf-8")
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps(_gold("a.txt", ORG=["司法所"]), ensure_ascii=False) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="none of the reports"):
+        evaluate(gold, [tmp_path], nlp=load_pipeline("char"))

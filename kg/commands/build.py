@@ -88,6 +88,6 @@ def build_command(
     if result.failures or result.duplicates or result.same_government_year:
         console.print(failures_table(result))
     if result.aborted:
-        console.print(f"[red]stopped at the first failure (--strict); outputs not rewritten[/]")
+        console.print("[red]stopped at the first failure (--strict); outputs not rewritten[/]")
     if result.exit_code:
         raise typer.Exit(EXIT_FAILURES)

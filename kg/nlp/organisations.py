@@ -29,6 +29,7 @@ class OrgRules:
         self.org_name_stop = name_stop | set(read_words("org_name_stop_chars.txt", base))
 
     def orgs(self, text: str, places: list[Hit]) -> list[Hit]:
+        """ORG hits: at every position, the longest name the head/modifier grammar allows."""
         place_at = {}
         for h in places:
             if h.type == "DIVISION":

@@ -29,6 +29,7 @@ THEORY = re.compile(r"(新时代中国特色社会主义|法治|经济|生态文
 
 
 def has_law_suffix(title: str) -> bool:
+    """Does a title end in a document word, ignoring (2021-2025年), (草案) or an unclosed (…?"""
     core = title
     while _TRAILING_PAREN.search(core):
         core = _TRAILING_PAREN.sub("", core)
@@ -52,6 +53,7 @@ class TitleRules:
             rf"(?![{CJK}])")
 
     def titles(self, text: str) -> list[Hit]:
+        """LAW: the content of 《…》 when its head is a document word (法, 条例, 方案, 手册 …)."""
         hits = []
         for match in re.finditer(r"《([^《》\n]{1,150})》", text):
             title = match.group(1).strip()
@@ -71,6 +73,7 @@ class TitleRules:
         return hits
 
     def quoted(self, text: str) -> list[Hit]:
+        """Quoted terms classified by form and context: titles, “八五”普法规划, programme names."""
         hits = []
         # “…”, and the mismatched "…" and “…“ that real pages contain
         for match in re.finditer(r"[“\"「]([^“”\"「」\n]{1,30})[”\"“」]", text):
@@ -135,6 +138,7 @@ class TitleRules:
                 for m in _HONOUR.finditer(text)]
 
     def observance_dates(self, text: str) -> list[Hit]:
+        """OBSERVANCE: “3.15”消费者权益保护日 (date and name as written), or a quoted date alone."""
         hits = []
         for m in _OBS_DATE.finditer(text):
             quoted = bool(m.group(1)) and bool(m.group(4))

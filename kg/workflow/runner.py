@@ -29,7 +29,7 @@ from kg.workflow.discover import DEFAULT_MAX_BYTES, discover
 from kg.workflow.executors import run_dask, run_processes, run_serial
 from kg.workflow.progress import BuildProgress
 from kg.workflow.stages import Stages, default_stages
-from kg.workflow.unit import Outcome, ReportInput
+from kg.workflow.unit import ReportInput
 
 __all__ = ["build", "BuildResult", "EXIT_OK", "EXIT_FAILURES", "EXECUTORS"]
 

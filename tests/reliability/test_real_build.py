@@ -20,7 +20,7 @@ def test_samples_build_deterministically_with_any_jobs_and_order(tmp_path, real_
     assert len(one.reports) == len(samples) == 5
     assert all(r["government"] and r["year"] for r in one.reports)
     assert one.entities and one.triples > 0
-    two = build(list(reversed(samples)), tmp_path / "j2", jobs=2, stages=stages, progress=False)
+    build(list(reversed(samples)), tmp_path / "j2", jobs=2, stages=stages, progress=False)
     for name in ("kg.trig", "kg.ttl", "kg.jsonld"):
         assert (tmp_path / "j1" / name).read_bytes() == (tmp_path / "j2" / name).read_bytes(), name
 

@@ -223,3 +223,14 @@ def test_strict_stops_before_processing_when_a_file_is_refused_up_front(tmp_path
     assert result.aborted and result.processed == 0
     assert [f["name"] for f in result.failures] == ["empty.txt"]
     assert not (tmp_path / "out" / "kg.trig").exists()
+
+
+def test_progress_bar_shows_rate_and_eta(tmp_path):
+    import io as _io
+
+    from rich.console import Console
+    screen = _io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=120)
+    run(write_corpus(tmp_path / "in"), tmp_path / "out", progress=True, console=console)
+    text = screen.getvalue()
+    assert "7/7" in text and "reports/s" in text and "ETA" in text and "3 failed" in text
