@@ -43,7 +43,17 @@ class OrgRules:
 
     def _org_at(self, text: str, start: int, place_at: dict[int, int]) -> Optional[Hit]:
         """The longest organisation name starting at ``start``: [中共][divisions|level] (modifier|head)* head."""
-        openings: list[tuple[int, bool]] = [(start, False)]
+        # 我镇人民调解委员会: 我镇 is "our town", not part of the name (人民调解委员会); but
+        # an organ that only a level names keeps it (我镇政府 -> 镇政府, 我镇党委 -> 镇党委).
+        if start > 0 and text[start - 1] in "我本该":
+            for level in self.levels:
+                if text.startswith(level, start) and not self._level_organ(text, start + len(level)):
+                    return None
+        determined = any(text.endswith(level, 0, start) and start > len(level)
+                         and text[start - len(level) - 1] in "我本该" for level in self.levels)
+        if determined and self._level_organ(text, start):
+            return None
+        openings: list[tuple[int, bool]] = [(start, determined)]
         pos = start + 2 if text.startswith("中共", start) else start
         if pos != start:
             openings.append((pos, False))
@@ -71,6 +81,11 @@ class OrgRules:
         if re.match(r"[文发]?〔", text[best_end:best_end + 2]):
             return None  # 鸡鸣委文〔2026〕3号 is a document number
         return Hit("ORG", start, best_end, name, "pattern:org")
+
+    def _level_organ(self, text: str, pos: int) -> bool:
+        """Does an organ that needs its level (政府, 党委, 人大 …) start at ``pos``?"""
+        match = self.org_words.longest_at(text, pos) if pos < len(text) else None
+        return bool(match) and match[1] == ("core", "prefix")
 
     def _longest_body(self, text: str, pos: int, prefixed: bool) -> int:
         best = -1

@@ -8,7 +8,9 @@ corpus.  Each file is written to a temporary name and renamed.
 
 from __future__ import annotations
 
+import hashlib
 import heapq
+import json
 import os
 import shutil
 import tempfile
@@ -22,7 +24,12 @@ from kg.cache import ReportCache
 from kg.workflow.unit import strip_prefix_header
 
 __all__ = ["prefix_header", "write_trig", "write_ttl", "write_jsonld", "copy_ontology",
-           "merge_sorted_unique"]
+           "merge_sorted_unique", "unchanged_outputs", "forget_outputs", "record_outputs",
+           "CORPUS_FILES"]
+
+#: The corpus files assembled from the per-report pieces.
+CORPUS_FILES = ("kg.trig", "kg.ttl", "kg.jsonld")
+_STATE = Path("cache") / "outputs.json"
 
 _COPY = 1 << 20
 #: More sorted runs than this are merged in several passes (open files stay few).
@@ -149,3 +156,41 @@ def copy_ontology(source: Path | None, target: Path) -> list[str]:
         if existing.is_file() and existing.relative_to(target).as_posix() not in keep:
             os.unlink(existing)
     return copied
+
+
+def _made_from_key(made_from: Sequence[str], prefixes: dict[str, str]) -> str:
+    text = repr((sorted(prefixes.items()), list(made_from)))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def unchanged_outputs(out: Path, made_from: Sequence[str], prefixes: dict[str, str]) -> int | None:
+    """If the corpus files on disk were assembled from exactly these cache
+    entries (and are the files written then), their shared-triple count; else None.
+
+    Lets a re-run with nothing changed skip rewriting hundreds of megabytes.
+    """
+    try:
+        state = json.loads((out / _STATE).read_text("utf-8"))
+        if state["key"] != _made_from_key(made_from, prefixes):
+            return None
+        for name in CORPUS_FILES:
+            if (out / name).stat().st_size != state["sizes"][name]:
+                return None
+        return int(state["shared"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def forget_outputs(out: Path) -> None:
+    """Before rewriting the corpus files: they no longer match any record."""
+    try:
+        os.unlink(out / _STATE)
+    except FileNotFoundError:
+        pass
+
+
+def record_outputs(out: Path, made_from: Sequence[str], prefixes: dict[str, str], shared: int) -> None:
+    """Written after the corpus files: what they were made from (see above)."""
+    sizes = {name: (out / name).stat().st_size for name in CORPUS_FILES}
+    io.write_json(out / _STATE, {"key": _made_from_key(made_from, prefixes), "sizes": sizes,
+                                 "shared": shared}, fsync=False)

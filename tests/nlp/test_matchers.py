@@ -27,6 +27,8 @@ def found(rules, text, context=None):
     ("在区委、区政府的正确领导下", {("ORG", "区委"), ("ORG", "区政府")}),
     ("县住建局、镇财政所、区交警大队联合执法", {("ORG", "县住建局"), ("ORG", "镇财政所"), ("ORG", "区交警大队")}),
     ("镇平安法治办公室牵头", {("ORG", "镇平安法治办公室")}),
+    # 我镇 is "our town": not part of a name, except for organs only a level names
+    ("我镇人民调解委员会机制健全,我镇政府高度重视", {("ORG", "人民调解委员会"), ("ORG", "镇政府")}),
     ("成立“法治建设”工作领导小组", {("ORG", "法治建设”工作领导小组")}),
     # PERSON: title + name, name + title
     ("9月份邀请月浦法庭法官杨猛为调解员授课", {("PERSON", "杨猛")}),

@@ -68,3 +68,22 @@ def test_split_at_offsets_makes_exact_token_boundaries():
     split_at_offsets(doc, {4, 7, 11})  # after 司法所, before 月浦, end of 法庭
     assert [t.text for t in doc] == ["镇", "司法所", "特", "携手", "月浦", "法庭"]
     assert doc.char_span(7, 11).text == "月浦法庭"
+
+
+@pytest.mark.parametrize("missing, package", [("pkuseg", "pkuseg"), ("spacy_pkuseg", "spacy-pkuseg")])
+def test_missing_segmenter_says_how_to_install(monkeypatch, missing, package):
+    import importlib.util
+
+    from kg.errors import MissingDependency
+    from kg.nlp.pipeline import pkuseg_model_dir
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == missing else real(name, *a))
+    with pytest.raises(MissingDependency, match=rf"{package} not installed.*pip install"):
+        pkuseg_model_dir()
+
+
+def test_empty_and_tiny_texts():
+    nlp = load_pipeline("char")
+    assert list(nlp("").sents) == []
+    assert nlp("。")._.kg_hits == []

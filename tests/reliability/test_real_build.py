@@ -46,3 +46,24 @@ def test_real_stages_can_travel_to_dask_workers(real_stages):
     clone = cloudpickle.loads(cloudpickle.dumps(real_stages))
     assert clone.load_document.__module__ == real_stages.load_document.__module__
     assert dict(clone.prefixes) == dict(real_stages.prefixes)
+
+
+@pytest.mark.slow
+def test_dask_executor_matches_local_build_with_the_real_pipeline(tmp_path, real_stages):
+    distributed = pytest.importorskip("distributed")
+    from kg.settings import sample_paths
+    from kg.workflow import build
+
+    samples = sample_paths()[:2]
+    local = build(samples, tmp_path / "local", stages=real_stages, progress=False)
+    cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                       dashboard_address=None)
+    try:
+        remote = build(samples, tmp_path / "dask", stages=real_stages, progress=False,
+                       executor="dask", dask_client_factory=lambda: distributed.Client(cluster))
+    finally:
+        cluster.close()
+    assert remote.exit_code == local.exit_code == 0
+    assert remote.processed == 2
+    for name in ("kg.trig", "kg.ttl"):
+        assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "local" / name).read_bytes()

@@ -97,9 +97,16 @@ def test_incremental_runs_process_only_what_changed(tmp_path):
     assert (first.processed, first.cached, first.exit_code) == (5, 0, 0)
     fresh_trig = (out / "kg.trig").read_bytes()
 
+    written = (out / "kg.trig").stat().st_mtime_ns
     again = run(src, out)
     assert (again.processed, again.cached) == (0, 5)
     assert (out / "kg.trig").read_bytes() == fresh_trig
+    assert (out / "kg.trig").stat().st_mtime_ns == written  # nothing changed: not rewritten
+    assert again.triples == first.triples
+    fresh_ttl = (out / "kg.ttl").read_bytes()
+    (out / "kg.ttl").write_bytes(b"")  # a damaged output is rewritten
+    run(src, out)
+    assert (out / "kg.ttl").read_bytes() == fresh_ttl
 
     (src / "坡头镇2021.txt").write_text(REPORTS["坡头镇2021.txt"] + "二、《宪法》宣传周。\n", "utf-8")
     changed = run(src, out)
@@ -179,6 +186,13 @@ def test_oxigraph_store_follows_the_reports(tmp_path):
     with Store(out / "store") as store:
         assert store.graphs() == sorted(r["graph"] for r in second.reports)
         assert store.count() == second.quads
+    # another pipeline: the same graphs are replaced in place, not added to
+    other = fakes.fake_stages(store="oxigraph", fingerprint_extra=(("stages", "fake-2"),))
+    third = run(src, out, stages=other)
+    assert third.processed == len(second.reports)
+    with Store(out / "store") as store:
+        assert store.graphs() == sorted(r["graph"] for r in third.reports)
+        assert store.count() == third.quads
 
 
 def test_cli_build_exit_status_and_summary(tmp_path, monkeypatch):
@@ -233,4 +247,5 @@ def test_progress_bar_shows_rate_and_eta(tmp_path):
     console = Console(file=screen, force_terminal=True, width=120)
     run(write_corpus(tmp_path / "in"), tmp_path / "out", progress=True, console=console)
     text = screen.getvalue()
-    assert "7/7" in text and "reports/s" in text and "ETA" in text and "3 failed" in text
+    # the empty file is refused before processing; gbk.txt and crash.txt fail in it
+    assert "7/7" in text and "reports/s" in text and "ETA" in text and "2 failed" in text
