@@ -100,19 +100,22 @@ def classify(title: str, headings: list[str], body: str, role: str = "") -> tupl
     """
     keys, rows = load_category_lexicon()
     scores: dict[str, float] = defaultdict(float)
+    in_title: dict[str, float] = defaultdict(float)
     heading_text = "\n".join(headings)
     for key, word, weight in rows:
         score = (title.count(word) * _TITLE_WEIGHT + heading_text.count(word) * _HEADING_WEIGHT
                  + min(body.count(word), _BODY_CAP) * _BODY_WEIGHT)
         if score:
             scores[key] += score * weight
+            in_title[key] += title.count(word) * weight
     if role in _ROLE_PRIOR and scores:
         key, bonus = _ROLE_PRIOR[role]
         scores[key] += bonus
     if not scores:
         return "other", []
     order = {key: i for i, key in enumerate(keys)}
-    ranked = sorted(scores, key=lambda k: (-scores[k], order[k]))
+    # Ties go to the category the title names, then to the earlier one in the lexicon.
+    ranked = sorted(scores, key=lambda k: (-scores[k], -in_title[k], order[k]))
     best = ranked[0]
     floor = max(6.0, scores[best] * 0.5)
     return best, [k for k in ranked[1:3] if scores[k] >= floor]
@@ -137,7 +140,7 @@ def _title_of(text: str) -> str:
     m = _CLAUSE_END.search(text)
     title = text[: m.start()] if m else text
     if len(title) > 40:
-        cut = _TITLE_CUT.search(title, 4)
+        cut = _TITLE_CUT.search(title, 6)  # keep a short lead phrase with its object (高度重视,把…)
         if cut:
             title = title[: cut.start()]
     return title[:_MAX_TITLE].strip()

@@ -63,9 +63,12 @@ _YEAR = re.compile(r"(20[0-9]{2})\s*年")
 _QUOTE_CONTEXT = 24
 
 
-def report_graph(extraction: Extraction, base: str = settings.BASE_IRI) -> tuple[URIRef, Graph]:
-    """The report's named-graph IRI and its triples (see docs/graph-model.md)."""
-    return _Builder(extraction, base).build()
+def report_graph(extraction: Extraction, base: Optional[str] = None) -> tuple[URIRef, Graph]:
+    """The report's named-graph IRI and its triples (see docs/graph-model.md).
+
+    ``base`` defaults to :data:`kg.settings.BASE_IRI` (``GOVKG_BASE_IRI``), read at call time.
+    """
+    return _Builder(extraction, settings.BASE_IRI if base is None else base).build()
 
 
 def section_path_at(sections: Iterable[Section], offset: int) -> tuple[int, ...]:
@@ -103,6 +106,13 @@ def _partner_cues() -> tuple[str, ...]:
     lines = (ontology_dir() / "lexicons" / "partner_cues.tsv").read_text(encoding="utf-8").splitlines()
     cues = {line.split("\t")[0].strip() for line in lines if line.strip() and not line.startswith("#")}
     return tuple(sorted(cues, key=lambda c: (-len(c), c)))
+
+
+def _scope(div: Division) -> str:
+    """The part of an organisation's IRI that names its division: code, else parent/name."""
+    if div.code:
+        return div.code
+    return f"{div.parent_code}/{div.name}" if div.parent_code else div.name
 
 
 def _guess_level(name: str) -> str:
@@ -247,7 +257,7 @@ class _Builder:
             return node
         if kind == "PERSON":
             owner = self.chain[0][1] if self.chain else None
-            scope = (owner.code or owner.name) if owner else "-"
+            scope = _scope(owner) if owner else "-"
             node = mint("person", scope, name, base=self.base)
             self.add(node, RDF.type, GK.Person)
             self._label(node, name)
@@ -317,16 +327,16 @@ class _Builder:
                         break
                 else:
                     located = self.chain[0] if self.chain else None
-            scope = (located[1].code or located[1].name) if located else "-"
-        core = _CORE_ALIASES.get(core, core)
-        node = mint("org", scope, normalize_label(core) or core, base=self.base)
+            scope = _scope(located[1]) if located else "-"
+        key = _CORE_ALIASES.get(core, core)  # 镇政府 and 镇人民政府 are one body; labels keep the wording
+        node = mint("org", scope, normalize_label(key) or key, base=self.base)
         self.add(node, RDF.type, GK.Organization)
         self._label(node, self._org_label(mention, name, core, located))
         for form in {mention.text, name}:
             self._labels[node].add(form)
         if located:
             self.add(node, GK.locatedIn, located[0])
-        itype = institution_type_of(core)
+        itype = institution_type_of(key)
         if itype:
             self.add(node, GK.orgType, URIRef(itype.iri))
         self._org_info.setdefault(node, (itype, located[0] if located else None))
@@ -347,7 +357,7 @@ class _Builder:
         if not self.chain:
             return None
         gov_node, gov = self.chain[0]
-        node = mint("org", gov.code or gov.name, "人民政府", base=self.base)
+        node = mint("org", _scope(gov), "人民政府", base=self.base)
         if (node, RDF.type, GK.Organization) not in self.g:
             self.add(node, RDF.type, GK.Organization)
             self._label(node, gov.name + ("办事处" if gov.name.endswith("街道") else "人民政府"))
@@ -472,6 +482,13 @@ class _Builder:
                 div = self._gaz_get(mention.id)
                 if div is not None:
                     found.append((self.division_node(div), div))
+            elif mention.type == "VILLAGE" and (mention.canonical or mention.text).strip():
+                # so that 茂盛村村委会 is placed in 茂盛村
+                name = (mention.canonical or mention.text).strip()
+                township = self._division_key(("township",))
+                parent = (township[1].code or township[1].name) if township else None
+                found.append((self._division_mention(mention, name),
+                              Division(name=name, level="village", code=None, parent_code=parent)))
         return found
 
     def _indicator(self, qi: int, q) -> Optional[URIRef]:

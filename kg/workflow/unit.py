@@ -86,8 +86,7 @@ def derive_artifacts(graph_iri: str, nquads: bytes, prefixes: dict[str, str]) ->
         return BlankNode(f"r{rid}x{term.value}") if isinstance(term, BlankNode) else term
 
     parsed = list(parse(nquads, RdfFormat.N_QUADS))
-    has_bnodes = any(isinstance(q.subject, BlankNode) or isinstance(q.object, BlankNode)
-                     for q in parsed)
+    has_bnodes = any(type(q.subject) is BlankNode or type(q.object) is BlankNode for q in parsed)
     if not has_bnodes and all(q.graph_name == graph for q in parsed):
         # The usual case: the stage's sorted N-Quads are used as they are.
         quads = parsed
@@ -101,8 +100,14 @@ def derive_artifacts(graph_iri: str, nquads: bytes, prefixes: dict[str, str]) ->
         quads = sorted({Quad(fix(q.subject), q.predicate, fix(q.object), graph) for q in parsed},
                        key=_sort_key)
         nq = serialize(quads, format=RdfFormat.N_QUADS) if quads else b""
-    local = [q.triple for q in quads if is_report_local(q.subject, rid)]
-    shared = [q.triple for q in quads if not is_report_local(q.subject, rid)]
+    local, shared = [], []
+    is_local: dict[Any, bool] = {}  # per subject: quads come grouped by subject
+    for quad in quads:
+        subject = quad.subject
+        flag = is_local.get(subject)
+        if flag is None:
+            flag = is_local[subject] = is_report_local(subject, rid)
+        (local if flag else shared).append(quad.triple)
     shared_lines = serialize(shared, format=RdfFormat.N_TRIPLES) if shared else b""
     shared_sorted = b"".join(sorted(set(shared_lines.splitlines(keepends=True))))
     jsonld = serialize(quads, format=RdfFormat.JSON_LD) if quads else b"[]"

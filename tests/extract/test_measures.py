@@ -52,7 +52,7 @@ CASES = [
      [("法治宣传仍存薄弱", "shortcoming", "law_popularisation"),
       ("队伍建设有待提高", "shortcoming", "capacity_building"),
       ("深入推进法治宣传教育", "planned", "law_popularisation"),
-      ("全面优化依法行政队伍", "planned", "law_enforcement")]),
+      ("全面优化依法行政队伍", "planned", "capacity_building")]),
     # subsections without items are measures titled by their heading (惠南镇 plans)
     ("2023年惠南镇法治政府建设情况报告\n四、2024年推进法治政府建设的主要安排\n"
      "（一）坚持法治为民，优化法律服务供给。积极引入多方力量参与矛盾纠纷化解。\n"

@@ -249,3 +249,33 @@ def test_invited_organisation_is_a_partner(yuepu):
     court = URIRef(f"{BASE}org/310113104000/{q('法庭')}")
     assert (m1, GK.partner, court) in built  # 邀请月浦法庭法官杨猛…授课
     assert (m1, GK.actor, court) not in built
+
+
+def test_organisation_named_after_a_village_is_located_in_it():
+    text = "月浦镇2020年法治政府建设工作报告\n在茂盛村开展宣讲。茂盛村村委会组织居民学习民法典。\n"
+    x = extraction(text, "t.txt", [("VILLAGE", "茂盛村"), ("ORG", "茂盛村村委会")])
+    _, built = report_graph(x, base=BASE)
+    village = mint("division", "310113104000", "茂盛村", base=BASE)
+    org = mint("org", "310113104000/茂盛村", "村委会", base=BASE)
+    assert built.value(org, GK.locatedIn) == village
+    assert built.value(org, RDFS.label) == Literal("茂盛村村委会", lang="zh")
+
+
+@pytest.mark.parametrize("surface, scope, core, label", [
+    ("镇司法所", "310113104000", "司法所", "月浦镇司法所"),
+    ("月浦镇司法所", "310113104000", "司法所", "月浦镇司法所"),
+    ("司法所", "310113104000", "司法所", "月浦镇司法所"),
+    ("月浦法庭", "310113104000", "法庭", "月浦法庭"),
+    ("区委", "310113000000", "党委", "宝山区委"),
+    ("镇政府", "310113104000", "人民政府", "月浦镇政府"),
+    ("上海市宝山区月浦镇人民政府", "310113104000", "人民政府", "上海市宝山区月浦镇人民政府"),
+    ("宝山区法律援助中心", "310113000000", "法律援助中心", "宝山区法律援助中心"),
+    ("中央依法治国委", "national", "中央依法治国委", "中央依法治国委"),
+])
+def test_organisation_identity_is_division_and_core_name(surface, scope, core, label):
+    text = f"月浦镇2020年法治政府建设工作报告\n{surface}开展工作。\n"
+    x = extraction(text, "t.txt", [("ORG", surface)])
+    _, built = report_graph(x, base=BASE)
+    org = mint("org", scope, core, base=BASE)
+    assert (org, RDF.type, GK.Organization) in built
+    assert built.value(org, RDFS.label) == Literal(label, lang="zh")

@@ -67,3 +67,28 @@ def test_dask_executor_matches_local_build_with_the_real_pipeline(tmp_path, real
     assert remote.processed == 2
     for name in ("kg.trig", "kg.ttl"):
         assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "local" / name).read_bytes()
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=False, reason=(
+    "kg/nlp/places.py iterates a set of division names (`for full in fulls:`) and lets the "
+    "last one win (`shorts[short] = full`): 坡头 resolves to 坡头镇 or 坡头区 depending on "
+    "PYTHONHASHSEED; remove this mark once that is fixed"))
+def test_kg_build_is_identical_whatever_the_hash_seed(tmp_path, real_stages):
+    """Two `kg build` processes with different PYTHONHASHSEED: a set iterated in
+    hash order anywhere in the pipeline shows up here (an in-process test,
+    where every build shares one seed, cannot see it)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from kg.settings import sample_paths
+    kg = Path(sys.executable).with_name("kg")
+    for seed in ("1", "3"):
+        done = subprocess.run([str(kg), "build", *map(str, sample_paths()), "-o",
+                               str(tmp_path / seed), "-q", "-j", "2"], capture_output=True,
+                              text=True, timeout=900, env=dict(os.environ, PYTHONHASHSEED=seed))
+        assert done.returncode == 0, done.stdout + done.stderr
+    for name in ("kg.trig", "kg.ttl", "kg.jsonld"):
+        assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "3" / name).read_bytes(), name
