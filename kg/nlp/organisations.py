@@ -23,6 +23,7 @@ class OrgRules:
         self.org_words = PhraseIndex(org_words)
         self.org_cores = cores
         self.org_stop = set(read_words("org_stop.txt", base))
+        self.continuations = set(read_words("org_head_continuations.txt", base))
         self.levels = sorted(read_words("level_prefixes.txt", base), key=len, reverse=True)
         self.named_org_suffixes = sorted((c for c, flag in cores.items() if flag == "bound" and c in
                                           ("律师事务所", "中学", "小学", "幼儿园", "公司", "商贸城")), key=len, reverse=True)
@@ -96,12 +97,18 @@ class OrgRules:
                 continue
             for word, (kind, flag) in self.org_words.all_at(text, at):
                 path = parts + ((word, kind, flag, at + len(word)),)
-                if kind == "core" and self._core_ok(list(path), prefixed):
-                    best = max(best, at + len(word))
+                end = at + len(word)
+                if kind == "core" and self._core_ok(list(path), prefixed) and not self._continues(text, end):
+                    best = max(best, end)
                 stack.append((at + len(word), path))
             if parts and parts[-1][1] == "mod" and at < len(text) and text[at] in "“”":
                 stack.append((at + 1, parts))  # “法治建设”工作领导小组
         return best
+
+    def _continues(self, text: str, end: int) -> bool:
+        """Does a word straddle the end of the name (执法队|伍建设, 中心|工作)?"""
+        return any(text.startswith(word, end - k)
+                   for word in self.continuations for k in range(1, len(word)))
 
     def _core_ok(self, parts: list[tuple[str, str, str, int]], prefixed: bool) -> bool:
         word, _, flag, _ = parts[-1]

@@ -27,6 +27,10 @@ def found(rules, text, context=None):
     ("在区委、区政府的正确领导下", {("ORG", "区委"), ("ORG", "区政府")}),
     ("县住建局、镇财政所、区交警大队联合执法", {("ORG", "县住建局"), ("ORG", "镇财政所"), ("ORG", "区交警大队")}),
     ("镇平安法治办公室牵头", {("ORG", "镇平安法治办公室")}),
+    # a word straddling the head's end: 队伍, 所有, 会议 are not part of a name
+    ("加强综合行政执法队伍建设、提升执法水平", set()),
+    ("镇司法所所有人员参加培训", {("ORG", "镇司法所")}),
+    ("召开镇党委会议研究部署", {("ORG", "镇党委")}),
     # 我镇 is "our town": not part of a name, except for organs only a level names
     ("我镇人民调解委员会机制健全,我镇政府高度重视", {("ORG", "人民调解委员会"), ("ORG", "镇政府")}),
     ("成立“法治建设”工作领导小组", {("ORG", "法治建设”工作领导小组")}),
