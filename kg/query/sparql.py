@@ -21,9 +21,9 @@ skos:altLabel, so the lookup is an index hit), ``literal`` (a plain string),
 resulting text is parsed again by Oxigraph, so whatever the value contains it
 can only ever be that one term.  Optional parameters left out keep ``UNDEF``
 (no restriction).  Why not pyoxigraph's ``substitutions=``: in Oxigraph 0.5 it
-requires the variable in the SELECT projection and is not seen by ``FILTER``
-with ``BOUND``/``EXISTS`` or under ``GROUP BY`` (tests/query/test_sparql.py
-shows the case), which the canned queries need.
+requires the variable in the SELECT projection, and a ``FILTER`` using
+``BOUND``/``EXISTS`` does not see the value, so optional parameters cannot be
+written with it (docs/sparql.md).
 
 >>> [q.name for q in list_queries()][:2]
 ['collaboration_pairs', 'collaborators_of']
