@@ -143,10 +143,14 @@ def pick_params(store: Store) -> dict[str, str]:
     return found
 
 
+#: Optional parameters the benchmark fills in (the others run unrestricted).
+OPTIONAL_FILLED = ("programme", "government", "name", "category")
+
+
 def params_for(info, picked: dict[str, str]) -> dict[str, str]:
     out = {}
     for p in info.params:
-        if p.name in picked and (not p.optional or p.name in ("programme", "government", "name")):
+        if p.name in picked and (not p.optional or p.name in OPTIONAL_FILLED):
             out[p.name] = picked[p.name]
     return out
 

@@ -170,7 +170,9 @@ def kg_build(corpus: Path, out: Path, jobs: int, *, rebuild: bool, snapshot: Pat
     cmd = [sys.executable, "-m", "kg", "build", str(corpus), "-o", str(out), "-j", str(jobs), "-q"]
     if rebuild:
         cmd.append("--rebuild")
-    env = dict(os.environ, PYTHONPATH=str(snapshot))
+    # One hash seed for every run, so that comparing the -j 1 and -j 2 outputs
+    # tests --jobs only (tests/reliability checks outputs across hash seeds).
+    env = dict(os.environ, PYTHONPATH=str(snapshot), PYTHONHASHSEED="0")
     before = load()
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

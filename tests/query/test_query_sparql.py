@@ -63,7 +63,7 @@ CASES = [
     ("collaboration_pairs", {}, [("坡头派出所", "坡头镇司法所", 2, 1), ("月浦法庭", "月浦镇司法所", 2, 1)]),
     ("collaborators_of", {"organisation": "坡头派出所"}, [("坡头镇司法所", 2, "坡头镇")]),
     ("collaborators_of", {"organisation": "司法所"}, [("月浦法庭", 2, "月浦镇")]),  # alias of 月浦镇司法所
-    ("indicators_by_category", {"category": "Dispute resolution"},
+    ("indicators_by_category", {"category": "矛盾纠纷化解"},
      [("矛盾纠纷化解", "坡头镇", "2021", "矛盾纠纷", 139.0, "件", False, "推广枫桥经验化解矛盾纠纷")]),
     ("indicators_by_category", {"category": "普法宣传"},
      [("普法宣传", "月浦镇", "2020", "法治宣传资料", 46000.0, "份", True, "利用重要时间节点深入开展法治宣传教育活动"),
