@@ -67,9 +67,10 @@ def seed_nquads(source: str | None) -> tuple[bytes, str]:
         from kg.settings import sample_paths
         from kg.workflow.runner import build
 
-        out = Path(tempfile.mkdtemp(prefix="govkg-bench-build-"))
-        build(sample_paths(), out, progress=False)
-        return _as_nquads(out / "kg.trig"), f"a fresh pipeline build of the {len(sample_paths())} bundled samples"
+        with tempfile.TemporaryDirectory(prefix="govkg-bench-build-") as tmp:
+            build(sample_paths(), Path(tmp), progress=False)
+            seed = _as_nquads(Path(tmp) / "kg.trig")
+        return seed, f"a fresh pipeline build of the {len(sample_paths())} bundled samples"
     except Exception as err:  # noqa: BLE001 - any failure: say so and fall back
         fixture = REPO / "tests" / "query" / "fixtures" / "two_towns.trig"
         return _as_nquads(fixture), (f"the hand-made fixture {fixture.relative_to(REPO)} "

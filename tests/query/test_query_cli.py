@@ -23,7 +23,7 @@ def test_list_shows_every_query_with_its_question_and_params():
     assert result.exit_code == 0
     for info in list_queries():
         assert info.name in result.output and info.question in result.output
-    assert "--param programme=…  (literal, required)" in result.output
+    assert "--param programme=…  (label, required)" in result.output
 
 
 @pytest.mark.parametrize(
