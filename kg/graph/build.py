@@ -452,6 +452,7 @@ class _Builder:
         for i, (mention, node) in enumerate(zip(self.x.entities, self.entity_nodes)):
             if node is None:
                 continue
+            self._labels[node].add(mention.text)  # every surface form seen is an alias
             self.add(r, GK.mentions, node)
             m = mint("mention", self.rid, i, base=self.base)
             self.add(m, RDF.type, GK.Mention)

@@ -279,3 +279,18 @@ def test_organisation_identity_is_division_and_core_name(surface, scope, core, l
     org = mint("org", scope, core, base=BASE)
     assert (org, RDF.type, GK.Organization) in built
     assert built.value(org, RDFS.label) == Literal(label, lang="zh")
+
+
+@pytest.mark.parametrize("kind, surface, canonical", [
+    ("LAW", "民法典", "中华人民共和国民法典"),
+    ("PROGRAMME", "一村(社区)一法律顾问", "一村一法律顾问"),
+])
+def test_every_surface_form_is_an_alias_of_its_node(kind, surface, canonical):
+    text = f"深入开展{surface}学习宣传活动。"
+    x = extraction(text, "alias.txt", [(kind, surface, canonical, canonical)])
+    _, built = report_graph(x, base=BASE)
+    nodes = {o for _, _, o in built.triples((None, OA.hasBody, None))}
+    assert len(nodes) == 1
+    node = nodes.pop()
+    names = {str(o) for p in (RDFS.label, SKOS.altLabel, SKOS.prefLabel) for o in built.objects(node, p)}
+    assert surface in names, names
