@@ -87,10 +87,13 @@ class PlaceRules:
         # short forms of divisions the report named in full (惠南 after 惠南镇), 海滨街 for 海滨街道
         fulls = {h.text for h in found} | {s for s in seeds if s}
         shorts: dict[str, str] = {}
-        for full in fulls:
+        # A short form shared by two full names (坡头 for 坡头镇 and 坡头区) means the nearest one:
+        # the reporting government first, then its parents, then the others in a fixed order.
+        ordered = list(dict.fromkeys(s for s in seeds if s in fulls)) + sorted(fulls - set(seeds))
+        for full in ordered:
             for short in self._short_forms(full):
                 if short not in fulls and short not in index:
-                    shorts[short] = full
+                    shorts.setdefault(short, full)
         if self.gazetteer is not None:
             for full in sorted(fulls):
                 div = self.gazetteer.resolve(full, context=sorted(fulls))
