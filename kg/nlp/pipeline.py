@@ -9,7 +9,9 @@ of the installed ``pkuseg`` package and a domain user dictionary), followed by t
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import io
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
@@ -75,7 +77,10 @@ def _load(segmenter: Optional[str], config_path: str):
         data_dir = Path(entities["data_dir"])
         entities["data_dir"] = str(data_dir if data_dir.is_absolute() else path.parent / data_dir)
     nlp = load_model_from_config(config, auto_fill=True, validate=True)
-    nlp.initialize()
+    # spacy-pkuseg prints "features.msgpack does not exist, try loading features.pkl" for
+    # pkuseg's own model format, which it then loads fine: not news for a user.
+    with contextlib.redirect_stderr(io.StringIO()) if segmenter == "pkuseg" else contextlib.nullcontext():
+        nlp.initialize()
     if segmenter == "pkuseg" and options.get("user_dictionary", True) and "kg_entities" in nlp.pipe_names:
         nlp.tokenizer.pkuseg_update_user_dict(_user_words(nlp.get_pipe("kg_entities")))
     _ = spacy  # the import registers the zh language
