@@ -236,6 +236,22 @@ def _opening_government(text: str, gazetteer) -> Optional[str]:
     return None
 
 
+_OPENING_ORGAN = re.compile(
+    rf"^\s*(?:19|20)\d\d\s*年(?:度)?\s*[,，]\s*"
+    rf"(?P<name>[{_CJK}]{{2,20}}?(?:党工委|管委会|管理委员会|办事处|党委|人民政府|政府))"
+    rf"(?![{_CJK}]*?[,，]?(?:的|之))")
+
+
+def _opening_organ(text: str) -> Optional[str]:
+    """常青花园社管办党工委 in "2025年,常青花园社管办党工委紧紧围绕…": a reporting body that is
+    no gazetteer division (a 管委会, a 社管办 …), named as the subject of the opening sentence."""
+    for line in text.split("\n")[:12]:
+        m = _OPENING_ORGAN.match(line)
+        if m and not m.group("name").startswith(("在", "我", "全", "本", "各")):
+            return m.group("name")
+    return None
+
+
 def _superiors(text: str) -> list[str]:
     """Superior governments named as leaders: 在云安区委、区政府的坚强领导下 -> 云安区."""
     return [m.group("name") for m in _SUPERIOR.finditer(text[:600])]
@@ -302,6 +318,8 @@ def extract_meta(text: str, sections: Optional[list[Section]] = None, gazetteer=
             as_written = government_organs[-1]
     if as_written is None:
         as_written = _opening_government(text, gazetteer)
+    if as_written is None:
+        as_written = _opening_organ(text)
 
     named_parents: list[str] = []
     if as_written:

@@ -8,6 +8,8 @@ from typing import Optional
 from kg.nlp.lexicon import read_words
 from kg.nlp.phrases import CJK, NAME_BOUNDARY, Hit, MatchContext, PhraseIndex, left_boundary
 
+_DIVISION_SUFFIXES = ("省", "自治区", "市", "自治州", "州", "盟", "地区", "区", "县", "旗", "镇", "乡", "苏木", "街道", "街")
+
 __all__ = ["PlaceRules"]
 
 _ENUM_VILLAGE = re.compile(rf"((?:[{CJK}]{{2,4}}、)+[{CJK}]{{2,4}})等(?:村|社区)")
@@ -81,7 +83,8 @@ class PlaceRules:
             found.append(hit)
         # seeds the metadata gives (the reporting government and its parents)
         for seed in seeds:
-            if 2 <= len(seed) <= 12 and seed not in index:
+            # only a division's name (a 社管办 or 管委会 reporting body is an organisation)
+            if 2 <= len(seed) <= 12 and seed not in index and seed.endswith(_DIVISION_SUFFIXES):
                 for m in re.finditer(re.escape(seed), text):
                     found.append(Hit("DIVISION", m.start(), m.end(), seed, "metadata"))
         # short forms of divisions the report named in full (惠南 after 惠南镇), 海滨街 for 海滨街道

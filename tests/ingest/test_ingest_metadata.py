@@ -82,6 +82,15 @@ def test_page_fields():
     # the superior named as leader is a parent; no government named: the voice gives the level
     ("2021年,我镇在云安区委、区政府的坚强领导下,全面依法行政,我镇……全镇……\n一、2021年法治政府建设情况",
      dict(government=None, level="township", year=2021, parents=["云安区", "云浮市", "广东省"])),
+    # a reporting body that is no gazetteer division, as the subject of the opening sentence
+    ("2025年,常青花园社管办党工委紧紧围绕区委、区政府中心工作,以习近平法治思想为根本遵循。\n"
+     "一、2025年度推进法治政府建设的主要举措和成效\n正文。",
+     dict(government="常青花园社管办", government_as_written="常青花园社管办党工委", year=2025)),
+    ("2023年,滨海新城管委会坚持依法行政。\n一、主要举措\n正文。",
+     dict(government="滨海新城", government_as_written="滨海新城管委会", year=2023)),
+    # ... but a superior's organ is not the subject
+    ("2024年,在县委、县政府的坚强领导下,全乡深入推进依法行政。\n一、主要举措\n正文。",
+     dict(government=None, year=2024)),
     # a city report
     ("淮安市人民政府关于2017年度法治政府建设情况的报告\n2017年,在省政府和淮安市委的正确领导下……",
      dict(government="淮安市", level="city", year=2017, parents=["江苏省"], division_code="320800000000")),

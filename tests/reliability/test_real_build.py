@@ -70,10 +70,6 @@ def test_dask_executor_matches_local_build_with_the_real_pipeline(tmp_path, real
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason=(
-    "kg/nlp/places.py iterates a set of division names (`for full in fulls:`) and lets the "
-    "last one win (`shorts[short] = full`): 坡头 resolves to 坡头镇 or 坡头区 depending on "
-    "PYTHONHASHSEED; remove this mark once that is fixed"))
 def test_kg_build_is_identical_whatever_the_hash_seed(tmp_path, real_stages):
     """Two `kg build` processes with different PYTHONHASHSEED: a set iterated in
     hash order anywhere in the pipeline shows up here (an in-process test,
