@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 __all__ = ["PACKAGE_DIR", "DATA_DIR", "SAMPLES_DIR", "ONTOLOGY_DIR", "DEFAULT_OUTPUT", "BASE_IRI",
-           "PIPELINE_VERSION", "sample_paths"]
+           "PIPELINE_VERSION", "ontology_dir", "sample_paths"]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = PACKAGE_DIR / "data"
@@ -21,6 +21,18 @@ BASE_IRI = os.environ.get("GOVKG_BASE_IRI", "https://w3id.org/govkg/id/")
 
 #: Bump when extraction output changes, so the per-report cache is invalidated.
 PIPELINE_VERSION = "0.1.0"
+
+
+def ontology_dir(required: str = "govkg.ttl") -> Path:
+    """The ontology folder holding ``required``: the top-level ontology/ of a source checkout
+    first, then the copy that ships inside the package (kg/ontology)."""
+    for folder in (PACKAGE_DIR.parent / "ontology", ONTOLOGY_DIR):
+        if (folder / required).is_file():
+            return folder
+    from kg.errors import ConfigError
+
+    raise ConfigError(f"{required} not found under {PACKAGE_DIR.parent / 'ontology'} or {ONTOLOGY_DIR}: "
+                      "reinstall govkg (pip install -e .) so the ontology ships with the package")
 
 
 def sample_paths() -> list[Path]:

@@ -64,11 +64,7 @@ _LEAD = re.compile(r"由(?P<org>⟦\d+⟧)(?:、⟦\d+⟧)*(?:牵头|负责|主�
 
 
 def _ontology_dir() -> Path:
-    for candidate in (settings.PACKAGE_DIR.parent / "ontology", settings.ONTOLOGY_DIR):
-        if (candidate / LEXICON_FILE).is_file():
-            return candidate
-    raise ConfigError(f"{LEXICON_FILE} not found under {settings.PACKAGE_DIR.parent / 'ontology'} or "
-                      f"{settings.ONTOLOGY_DIR}: reinstall govkg so the ontology ships with it")
+    return settings.ontology_dir(LEXICON_FILE)
 
 
 @functools.lru_cache(maxsize=4)

@@ -40,11 +40,7 @@ _SENTENCE_END = re.compile(r"[。！!？?；;\n]")
 
 
 def _ontology_dir() -> Path:
-    for candidate in (settings.PACKAGE_DIR.parent / "ontology", settings.ONTOLOGY_DIR):
-        if (candidate / PATTERN_FILE).is_file():
-            return candidate
-    raise ConfigError(f"{PATTERN_FILE} not found under {settings.PACKAGE_DIR.parent / 'ontology'} or "
-                      f"{settings.ONTOLOGY_DIR}: reinstall govkg so the ontology ships with it")
+    return settings.ontology_dir(PATTERN_FILE)
 
 
 @dataclass(frozen=True)

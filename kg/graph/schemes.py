@@ -42,12 +42,7 @@ _DATE_PREFIX = re.compile(r"^[0-9]{1,2}(?:[.．·月][0-9]{1,2}日?)?")
 
 def ontology_dir() -> Path:
     """The folder holding govkg.ttl, shapes.ttl and schemes/ (source checkout first)."""
-    for candidate in (settings.PACKAGE_DIR.parent / "ontology", settings.ONTOLOGY_DIR):
-        if (candidate / "govkg.ttl").is_file():
-            return candidate
-    raise ConfigError(
-        f"ontology not found in {settings.PACKAGE_DIR.parent / 'ontology'} or {settings.ONTOLOGY_DIR}: "
-        "reinstall govkg (pip install -e .) so the ontology ships with the package")
+    return settings.ontology_dir("govkg.ttl")
 
 
 def ontology_files() -> list[Path]:
