@@ -30,6 +30,30 @@ from kg.records import Division, Document, Extraction, Measure, Mention, Section
 
 __all__ = ["report_graph", "section_path_at", "LEVEL_CLASS", "STATUS"]
 
+
+class _Terms:
+    """A namespace whose terms are looked up once each: rdflib checks every ``GK.x`` against
+    the ontology and mints a new URIRef for every ``OA.x``; the builder asks thousands of times."""
+
+    def __init__(self, namespace) -> None:
+        self._namespace = namespace
+        self._items: dict = {}
+
+    def __getattr__(self, name: str) -> URIRef:
+        term = getattr(self._namespace, name)  # AttributeError for a term GK does not define
+        setattr(self, name, term)
+        return term
+
+    def __getitem__(self, key: str) -> URIRef:
+        term = self._items.get(key)
+        if term is None:
+            term = self._items[key] = self._namespace[key]
+        return term
+
+
+CATEGORY, DCTERMS, GK, OA, ORG, RDF, RDFS, SCHEME, SKOS, XSD = (
+    _Terms(ns) for ns in (CATEGORY, DCTERMS, GK, OA, ORG, RDF, RDFS, SCHEME, SKOS, XSD))
+
 LEVEL_CLASS = {
     "province": GK.Province,
     "city": GK.City,
@@ -136,9 +160,10 @@ class _Builder:
         self.rid = report_id(self.doc.sha256)
         self.graph_iri = mint("graph", self.rid, base=base)
         self.report = mint("report", self.rid, base=base)
-        self.g = Graph(identifier=self.graph_iri)
-        for prefix, ns in PREFIXES.items():
-            self.g.bind(prefix, ns)
+        # The triples, in the order first added, and (subject, predicate) -> objects: the
+        # builder's own lookups, so rdflib's store is filled once, when the graph is done.
+        self._triples: dict[tuple, None] = {}
+        self._objects: dict[tuple, dict] = {}
         self.meta = self.doc.meta
         self._gaz = None
         self._evidence: set[tuple[int, int]] = set()
@@ -150,6 +175,7 @@ class _Builder:
         self.entity_nodes: list[Optional[URIRef]] = []
         self._mentioned_divisions: list[tuple[URIRef, Division]] = []
         self._org_info: dict = {}  # org node -> (institution type, division node)
+        self._forms: dict[tuple, set[str]] = {}  # (name, short name) -> the forms _division_of_name tries
 
     # -- gazetteer -----------------------------------------------------------------
     @property
@@ -170,7 +196,28 @@ class _Builder:
 
     # -- nodes -----------------------------------------------------------------------
     def add(self, s, p, o) -> None:
-        self.g.add((s, p, o))
+        triple = (s, p, o)
+        if triple in self._triples:
+            return
+        self._triples[triple] = None
+        objects = self._objects.get((s, p))
+        if objects is None:
+            self._objects[(s, p)] = {o: None}
+        else:
+            objects[o] = None
+
+    def _has(self, s, p, o) -> bool:
+        return (s, p, o) in self._triples
+
+    def _graph(self) -> Graph:
+        """The rdflib Graph of the triples added so far (same triples, added in the same order)."""
+        graph = Graph(store="SimpleMemory", identifier=self.graph_iri)
+        for prefix, ns in PREFIXES.items():
+            graph.bind(prefix, ns)
+        add = graph.add
+        for triple in self._triples:
+            add(triple)
+        return graph
 
     def division_node(self, div: Division) -> URIRef:
         """The node of a division, with its type, label, code and partOf chain."""
@@ -178,7 +225,7 @@ class _Builder:
             node = mint("division", div.code, base=self.base)
         else:
             node = mint("division", div.parent_code or "-", div.name, base=self.base)
-        if (node, RDF.type, GK.AdministrativeDivision) in self.g:
+        if self._has(node, RDF.type, GK.AdministrativeDivision):
             return node
         self.add(node, RDF.type, GK.AdministrativeDivision)
         if div.level in LEVEL_CLASS:
@@ -232,7 +279,11 @@ class _Builder:
 
         best = None
         for node, div in self.chain + self._mentioned_divisions:
-            for form in {div.name, div.short_name, *short_forms(div.name)} - {None, ""}:
+            forms = self._forms.get((div.name, div.short_name))
+            if forms is None:
+                forms = self._forms[(div.name, div.short_name)] = (
+                    {div.name, div.short_name, *short_forms(div.name)} - {None, ""})
+            for form in forms:
                 if name.startswith(form) and len(name) > len(form) and (best is None or len(form) > len(best[2])):
                     best = (node, div, form)
         return best
@@ -358,7 +409,7 @@ class _Builder:
             return None
         gov_node, gov = self.chain[0]
         node = mint("org", _scope(gov), "人民政府", base=self.base)
-        if (node, RDF.type, GK.Organization) not in self.g:
+        if not self._has(node, RDF.type, GK.Organization):
             self.add(node, RDF.type, GK.Organization)
             self._label(node, gov.name + ("办事处" if gov.name.endswith("街道") else "人民政府"))
             self.add(node, GK.locatedIn, gov_node)
@@ -368,7 +419,7 @@ class _Builder:
         return node
 
     def _label(self, node: URIRef, label: str) -> None:
-        if (node, RDFS.label, None) not in self.g:
+        if (node, RDFS.label) not in self._objects:
             self.add(node, RDFS.label, _zh(label))
 
     # -- evidence --------------------------------------------------------------------
@@ -463,7 +514,7 @@ class _Builder:
                 self.add(m, GK.extractedBy, Literal(mention.source))
             self.add(m, GK.evidence, self.evidence(mention.start, mention.end))
         for node, forms in self._labels.items():
-            labels = {str(o) for o in self.g.objects(node, RDFS.label)}
+            labels = {str(o) for o in self._objects.get((node, RDFS.label), ())}
             for form in sorted(forms - labels):
                 self.add(node, SKOS.altLabel, _zh(form))
 
@@ -474,7 +525,7 @@ class _Builder:
             self._relation(index, relation)
         self._type_hierarchy()
         self._implements()
-        return self.graph_iri, self.g
+        return self.graph_iri, self._graph()
 
     def _resolved_division_mentions(self) -> list[tuple[URIRef, Division]]:
         found = []
@@ -585,7 +636,7 @@ class _Builder:
         return partners - actors
 
     def _category_labels(self, concept: URIRef, key: str) -> None:
-        if (concept, RDF.type, GK.MeasureCategory) in self.g:
+        if self._has(concept, RDF.type, GK.MeasureCategory):
             return
         found = scheme_index("measure-category").by_notation(key)
         self.add(concept, RDF.type, GK.MeasureCategory)
@@ -622,7 +673,7 @@ class _Builder:
         predicate = RELATION_PREDICATES.get(rel.predicate)
         if predicate is None or s == o:
             return
-        if predicate == GK.locatedIn and self.g.value(s, GK.locatedIn) not in (None, o):
+        if predicate == GK.locatedIn and next(iter(self._objects.get((s, GK.locatedIn), ())), None) not in (None, o):
             return  # the organisation's identity already places it (its name's deepest division)
         self.add(s, predicate, o)
         if predicate == GK.collaboratesWith:  # symmetric: assert both ways for plain SPARQL
@@ -632,10 +683,8 @@ class _Builder:
     def _type_hierarchy(self) -> None:
         """司法所 subOrganizationOf 区司法局 when both are named: the child's type has the
         parent's type as gk:parentInstitutionType and the parent sits in a division above."""
-        if (None, ORG.subOrganizationOf, None) in self.g:
-            asserted = set(self.g.subject_objects(ORG.subOrganizationOf))
-        else:
-            asserted = set()
+        sub_org = ORG.subOrganizationOf
+        asserted = {(s, o) for s, p, o in self._triples if p == sub_org}
         ranks = {node: i for i, (node, _) in enumerate(self.chain)}
         first: dict[URIRef, Mention] = {}
         for mention, node in zip(self.x.entities, self.entity_nodes):

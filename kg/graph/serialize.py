@@ -129,22 +129,59 @@ def _nq_term(term) -> str:
     if isinstance(term, URIRef):
         return f"<{term}>"
     if isinstance(term, Literal):
-        text = (str(term).replace("\\", "\\\\").replace('"', '\\"')
-                .replace("\n", "\\n").replace("\r", "\\r"))
-        if term.language:
-            return f'"{text}"@{term.language}'
-        if term.datatype and term.datatype != XSD.string:
-            return f'"{text}"^^<{term.datatype}>'
-        return f'"{text}"'
+        return _nq_literal(term)
     raise ValueError(f"blank node {term!r}: mint an IRI with kg.graph.iri.mint")
 
 
+class _NotPlain(Exception):
+    """A term that is neither exactly URIRef nor exactly Literal (report_nquads' fast path)."""
+
+
+def _nq_literal(term: Literal) -> str:
+    text = str(term)
+    if "\\" in text or '"' in text or "\n" in text or "\r" in text:
+        text = (text.replace("\\", "\\\\").replace('"', '\\"')
+                .replace("\n", "\\n").replace("\r", "\\r"))
+    language = term.language
+    if language:
+        return f'"{text}"@{language}'
+    datatype = term.datatype
+    if datatype and datatype != XSD.string:
+        return f'"{text}"^^<{datatype}>'
+    return f'"{text}"'
+
+
 def report_nquads(graph_iri: Union[str, URIRef], graph: Graph) -> bytes:
-    """The graph's triples as sorted N-Quads in ``graph_iri``: the unit stores and caches work with."""
+    """The graph's triples as sorted N-Quads in ``graph_iri``: the unit stores and caches work with.
+
+    Same bytes as joining :func:`_nq_term` of each term, one pass over the graph: an IRI is
+    written once per distinct IRI (nodes recur in many triples), a literal each time (literal
+    equality ignores the case of language tags, so literals are never shared between triples).
+    """
     triples = list(graph)
-    _check_no_bnodes(triples)
-    context = URIRef(str(graph_iri)).n3()
-    lines = sorted(" ".join(_nq_term(t) for t in triple) + f" {context} .\n" for triple in triples)
+    tail = f" {URIRef(str(graph_iri)).n3()} .\n"
+    iris: dict = {}  # IRI -> "<IRI>"
+    lines = []
+    append = lines.append
+    try:
+        for triple in triples:
+            parts = []
+            for term in triple:
+                if type(term) is URIRef:
+                    text = iris.get(term)
+                    if text is None:
+                        text = iris[term] = "<" + str(term) + ">"
+                elif type(term) is Literal:
+                    text = _nq_literal(term)
+                else:
+                    raise _NotPlain
+                parts.append(text)
+            append(" ".join(parts) + tail)
+    except _NotPlain:
+        # A blank node or an unusual term: the generic path, with its error messages.
+        _check_no_bnodes(triples)
+        lines = [" ".join(_nq_term(t) for t in triple) + tail for triple in triples]
+    lines.sort()
     return "".join(lines).encode("utf-8")
 
 

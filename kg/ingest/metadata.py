@@ -388,22 +388,50 @@ def _mentioned_villages(government: Optional[str], text: str, gazetteer) -> list
 
 
 def _mentioned_divisions(text: str, gazetteer) -> list[str]:
-    """Names of provinces, prefectures and counties that occur in the text, in order."""
-    found = []
-    for level in ("province", "city", "county"):
-        for name in _level_names(gazetteer, level):
-            pos = text.find(name)
-            if pos >= 0:
-                found.append((pos, name))
-    found.sort()
-    names = []
-    for _, name in found:
-        if name not in names:
-            names.append(name)
-    return names
+    """Names of provinces, prefectures and counties that occur in the text, in order
+    (of first occurrence, then of name)."""
+    key = id(gazetteer)
+    index = _INDEX_CACHE.get(key)
+    if index is None:
+        index = _INDEX_CACHE[key] = FirstOccurrences(
+            name for level in ("province", "city", "county") for name in _level_names(gazetteer, level))
+    first = index.find(text)
+    return [name for _, name in sorted((pos, name) for name, pos in first.items())]
+
+
+class FirstOccurrences:
+    """Where each of many names first occurs in a text, in one pass over the text.
+
+    ``FirstOccurrences(names).find(text)`` is ``{name: text.find(name)}`` for the names that
+    occur, without one ``str.find`` per name: the names are filed under their first characters
+    (as many as the shortest name has, at most two), and only those filed under the characters
+    at a position are tried there.
+
+    >>> FirstOccurrences(["江门市", "江门", "新会区", "会区"]).find("广东省江门市新会区江门市")
+    {'江门': 3, '江门市': 3, '新会区': 6, '会区': 7}
+    """
+
+    def __init__(self, names) -> None:
+        names = sorted({name for name in names if name})
+        self._head = min([2] + [len(name) for name in names])
+        self._by_head: dict[str, list[str]] = {}
+        for name in names:
+            self._by_head.setdefault(name[:self._head], []).append(name)
+
+    def find(self, text: str) -> dict[str, int]:
+        first: dict[str, int] = {}
+        by_head, head = self._by_head, self._head
+        for i in range(len(text) - head + 1):
+            filed = by_head.get(text[i:i + head])
+            if filed:
+                for name in filed:
+                    if name not in first and text.startswith(name, i):
+                        first[name] = i
+        return first
 
 
 _NAME_CACHE: dict[tuple[int, str], list[str]] = {}
+_INDEX_CACHE: dict[int, FirstOccurrences] = {}
 
 
 def _level_names(gazetteer, level: str) -> list[str]:

@@ -28,6 +28,16 @@ class OrgRules:
         self.named_org_suffixes = sorted((c for c, flag in cores.items() if flag == "bound" and c in
                                           ("律师事务所", "中学", "小学", "幼儿园", "公司", "商贸城")), key=len, reverse=True)
         self.org_name_stop = name_stop | set(read_words("org_name_stop_chars.txt", base))
+        # For _org_at, which runs at every position: the levels (never empty: read_words drops
+        # blanks) by first character in self.levels order, their lengths, and the characters a
+        # name can start with at all (an org word, a level, 中共); elsewhere only a division
+        # chain can start one.
+        self._levels_by_first: dict[str, list[str]] = {}
+        for level in self.levels:
+            self._levels_by_first.setdefault(level[:1], []).append(level)
+        self._level_set = set(self.levels)
+        self._level_lengths = sorted({len(level) for level in self.levels})
+        self._start_chars = {w[0] for w in self.org_words.values} | {lv[0] for lv in self.levels} | {"中"}
 
     def orgs(self, text: str, places: list[Hit]) -> list[Hit]:
         """ORG hits: at every position, the longest name the head/modifier grammar allows."""
@@ -50,8 +60,14 @@ class OrgRules:
             for level in self.levels:
                 if text.startswith(level, start) and not self._level_organ(text, start + len(level)):
                     return None
-        determined = any(text.endswith(level, 0, start) and start > len(level)
-                         and text[start - len(level) - 1] in "我本该" for level in self.levels)
+        if start < len(text) and text[start] not in self._start_chars and start not in place_at:
+            return None  # no opening here: no org word, level, 中共 or division starts at start
+        # Is a level right before start, itself after 我/本/该 (我镇|司法所)?
+        determined = False
+        for length in self._level_lengths:
+            if start > length and text[start - length - 1] in "我本该" and text[start - length:start] in self._level_set:
+                determined = True
+                break
         if determined and self._level_organ(text, start):
             return None
         openings: list[tuple[int, bool]] = [(start, determined)]
@@ -65,7 +81,7 @@ class OrgRules:
             openings.append((chained, True))
         before = text[pos - 1] if pos else ""
         if not before or before not in "社辖城园片景小都乡村街":
-            for level in self.levels:
+            for level in self._levels_by_first.get(text[chained:chained + 1], ()):
                 if text.startswith(level, chained):
                     openings.append((chained + len(level), True))
         best_end = -1
