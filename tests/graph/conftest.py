@@ -11,6 +11,13 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from graph_helpers import extraction  # noqa: E402
 
+from kg.extract.measures import extract_measures  # noqa: E402
+from kg.extract.relations import extract_relations  # noqa: E402
+from kg.graph.build import report_graph  # noqa: E402
+
+#: Base IRI of the graphs built in these tests.
+BASE = "http://ex.org/"
+
 #: Opening of a real report (月浦镇 2020), trimmed: two numbered measures, a plan.
 YUEPU = """月浦镇2020年法治政府建设工作报告
 
@@ -42,3 +49,9 @@ def yuepu():
     return extraction(YUEPU, "yuepu.txt", YUEPU_ENTITIES, YUEPU_QUANTITIES)
 
 
+@pytest.fixture
+def built(yuepu):
+    """The yuepu report's named graph (IRI, Graph), with measures and relations, under BASE."""
+    yuepu.relations = extract_relations(yuepu)
+    yuepu.measures = extract_measures(yuepu)
+    return report_graph(yuepu, base=BASE)

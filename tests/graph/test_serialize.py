@@ -9,20 +9,10 @@ import pytest
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from kg.extract.measures import extract_measures
-from kg.extract.relations import extract_relations
-from kg.graph.build import report_graph
 from kg.graph.serialize import (CONTEXT_FILE, report_nquads, to_dataset, union_graph, write_jsonld,
                                 write_trig, write_ttl)
 
 BASE = "http://ex.org/"
-
-
-@pytest.fixture
-def built(yuepu):
-    yuepu.relations = extract_relations(yuepu)
-    yuepu.measures = extract_measures(yuepu)
-    return report_graph(yuepu, base=BASE)
 
 
 def shuffled(graph: Graph, seed: int) -> Graph:

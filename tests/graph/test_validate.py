@@ -7,21 +7,11 @@ from rdflib import Dataset, Literal
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.extract.measures import extract_measures
-from kg.extract.relations import extract_relations
-from kg.graph.build import report_graph
 from kg.graph.namespaces import DCTERMS, GK, OA, RDF, XSD
 from kg.graph.serialize import write_trig
 from kg.graph.validate import validate
 
 BASE = "http://ex.org/"
-
-
-@pytest.fixture
-def built(yuepu):
-    yuepu.relations = extract_relations(yuepu)
-    yuepu.measures = extract_measures(yuepu)
-    return report_graph(yuepu, base=BASE)
 
 
 def test_built_graph_conforms(built):
