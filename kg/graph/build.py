@@ -26,9 +26,10 @@ from kg.graph.namespaces import (
     CATEGORY, DCTERMS, GK, OA, ORG, PREFIXES, RDF, RDFS, SCHEME, SKOS, XSD,
 )
 from kg.graph.schemes import institution_type_of, normalize_label, scheme_index
+from kg.graph.serialize import triples_nquads
 from kg.records import Division, Document, Extraction, Measure, Mention, Section
 
-__all__ = ["report_graph", "section_path_at", "LEVEL_CLASS", "STATUS"]
+__all__ = ["report_graph", "report_quads", "section_path_at", "LEVEL_CLASS", "STATUS"]
 
 
 class _Terms:
@@ -92,7 +93,18 @@ def report_graph(extraction: Extraction, base: Optional[str] = None) -> tuple[UR
 
     ``base`` defaults to :data:`kg.settings.BASE_IRI` (``GOVKG_BASE_IRI``), read at call time.
     """
-    return _Builder(extraction, settings.BASE_IRI if base is None else base).build()
+    builder = _Builder(extraction, settings.BASE_IRI if base is None else base)
+    builder.build()
+    return builder.graph_iri, builder.graph()
+
+
+def report_quads(extraction: Extraction, base: Optional[str] = None) -> tuple[str, bytes]:
+    """The report's named-graph IRI and its sorted N-Quads: the same bytes as
+    ``report_nquads(*report_graph(extraction))``, without building an rdflib Graph (the
+    build's fast path; rdflib's store costs more than the rest of the graph stage)."""
+    builder = _Builder(extraction, settings.BASE_IRI if base is None else base)
+    builder.build()
+    return str(builder.graph_iri), triples_nquads(builder.graph_iri, builder._triples)
 
 
 def section_path_at(sections: Iterable[Section], offset: int) -> tuple[int, ...]:
@@ -209,7 +221,7 @@ class _Builder:
     def _has(self, s, p, o) -> bool:
         return (s, p, o) in self._triples
 
-    def _graph(self) -> Graph:
+    def graph(self) -> Graph:
         """The rdflib Graph of the triples added so far (same triples, added in the same order)."""
         graph = Graph(store="SimpleMemory", identifier=self.graph_iri)
         for prefix, ns in PREFIXES.items():
@@ -481,7 +493,8 @@ class _Builder:
         return node
 
     # -- the report ------------------------------------------------------------------
-    def build(self) -> tuple[URIRef, Graph]:
+    def build(self) -> None:
+        """Add every triple of the report (see :meth:`graph` for them as an rdflib Graph)."""
         doc, meta, r = self.doc, self.meta, self.report
         self.add(r, RDF.type, GK.Report)
         self.add(r, DCTERMS.title, _zh(meta.title or doc.name))
@@ -525,7 +538,6 @@ class _Builder:
             self._relation(index, relation)
         self._type_hierarchy()
         self._implements()
-        return self.graph_iri, self._graph()
 
     def _resolved_division_mentions(self) -> list[tuple[URIRef, Division]]:
         found = []

@@ -13,6 +13,7 @@ that serialises identically in Turtle, N-Quads and JSON-LD.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from urllib.parse import quote
@@ -30,25 +31,39 @@ KINDS = ("graph", "report", "division", "org", "law", "programme", "person", "gr
 _KIND = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]+")
+
+
 def encode_part(part: object) -> str:
     """One path segment: NFC, stripped, percent-encoded; ``ValueError`` if empty."""
-    text = unicodedata.normalize("NFC", str(part)).strip()
-    if not text:
-        raise ValueError(f"empty IRI part {part!r}: every part of a minted IRI needs text")
-    return quote(text, safe="")
+    text = part if type(part) is str else str(part)
+    if _UNRESERVED.fullmatch(text):  # ids, offsets, hashes: nothing to normalise or encode
+        return text
+    return _encode_text(text)
+
+
+@functools.lru_cache(maxsize=65536)
+def _encode_text(text: str) -> str:
+    cleaned = unicodedata.normalize("NFC", text).strip()
+    if not cleaned:
+        raise ValueError(f"empty IRI part {text!r}: every part of a minted IRI needs text")
+    return quote(cleaned, safe="")
 
 
 def mint(kind: str, *parts: object, base: str | None = None) -> URIRef:
     """The IRI of a node of ``kind`` identified by ``parts`` under ``base``
     (default :data:`kg.settings.BASE_IRI`)."""
-    if not _KIND.match(kind):
-        raise ValueError(f"bad IRI kind {kind!r}: use lower-case ASCII such as 'measure'")
     if not parts:
         raise ValueError(f"mint({kind!r}) needs at least one identifying part")
-    base = settings.BASE_IRI if base is None else base
-    if not base.endswith(("/", "#")):
-        base += "/"
-    return URIRef(base + kind + "/" + "/".join(encode_part(p) for p in parts))
+    return URIRef(_prefix(settings.BASE_IRI if base is None else base, kind)
+                  + "/".join([encode_part(p) for p in parts]))
+
+
+@functools.lru_cache(maxsize=256)
+def _prefix(base: str, kind: str) -> str:
+    if not _KIND.match(kind):
+        raise ValueError(f"bad IRI kind {kind!r}: use lower-case ASCII such as 'measure'")
+    return (base if base.endswith(("/", "#")) else base + "/") + kind + "/"
 
 
 def report_id(sha256: str) -> str:

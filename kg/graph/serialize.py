@@ -31,7 +31,7 @@ from rdflib.plugins.serializers.turtle import TurtleSerializer
 
 from kg.graph.namespaces import PREFIXES, RDF, XSD
 
-__all__ = ["write_trig", "write_ttl", "write_jsonld", "report_nquads", "to_dataset", "union_graph",
+__all__ = ["write_trig", "write_ttl", "write_jsonld", "report_nquads", "triples_nquads", "to_dataset", "union_graph",
            "jsonld_context", "atomic_write", "CONTEXT_FILE"]
 
 #: Name of the JSON-LD context file written beside kg.jsonld.
@@ -152,13 +152,18 @@ def _nq_literal(term: Literal) -> str:
 
 
 def report_nquads(graph_iri: Union[str, URIRef], graph: Graph) -> bytes:
-    """The graph's triples as sorted N-Quads in ``graph_iri``: the unit stores and caches work with.
+    """The graph's triples as sorted N-Quads in ``graph_iri``: the unit stores and caches work with."""
+    return triples_nquads(graph_iri, list(graph))
 
-    Same bytes as joining :func:`_nq_term` of each term, one pass over the graph: an IRI is
-    written once per distinct IRI (nodes recur in many triples), a literal each time (literal
-    equality ignores the case of language tags, so literals are never shared between triples).
+
+def triples_nquads(graph_iri: Union[str, URIRef], triples: Iterable[tuple]) -> bytes:
+    """Sorted N-Quads of ``triples`` (rdflib terms, no blank nodes) in graph ``graph_iri``.
+
+    Same bytes as joining :func:`_nq_term` of each term, one pass: an IRI is written once per
+    distinct IRI (nodes recur in many triples), a literal each time (literal equality ignores
+    the case of language tags, so literals are never shared between triples).
     """
-    triples = list(graph)
+    triples = list(triples)
     tail = f" {URIRef(str(graph_iri)).n3()} .\n"
     iris: dict = {}  # IRI -> "<IRI>"
     lines = []

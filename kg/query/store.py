@@ -33,6 +33,7 @@ into two report graphs (entity labels) matches twice, so the canned queries use
 
 from __future__ import annotations
 
+import io
 import os
 from collections import defaultdict
 from pathlib import Path
@@ -115,6 +116,18 @@ class Store:
         self._update([(graph, quads)])
         return self.count(graph_iri)
 
+    def bulk_load(self, chunks: Iterable[bytes]) -> None:
+        """Load N-Quads, streamed from ``chunks``, with Oxigraph's bulk loader: several times
+        faster than :meth:`replace_graph`, but NOT transactional (a failure leaves a partial
+        store), so only for a fresh store that replaces the real one when complete
+        (``kg build`` does this when most graphs change)."""
+        try:
+            self.oxigraph.bulk_load(io.BufferedReader(_ChunkReader(chunks), 1 << 20),
+                                    format=ox.RdfFormat.N_QUADS)
+        except (SyntaxError, ValueError) as err:
+            raise GovKGError(f"{self.path}: the bulk load refused its N-Quads: {err}") from err
+        self.oxigraph.flush()
+
     def remove_graph(self, graph_iri: str) -> None:
         """Remove a named graph and its triples (no error when absent)."""
         self.oxigraph.update(f"DROP SILENT GRAPH {_named_node(graph_iri)}")
@@ -187,6 +200,28 @@ def open_store(store: "Store | PathLike | None" = None, *, read_only: bool = Tru
     if read_only and not (path / "CURRENT").exists():
         raise InputError(str(path), "no Oxigraph store here", "run `kg build` first, or pass --store DIR")
     return Store(path, read_only=read_only)
+
+
+class _ChunkReader(io.RawIOBase):
+    """A readable stream over an iterable of byte strings (read lazily, one at a time)."""
+
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self._chunks = iter(chunks)
+        self._buffer = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target) -> int:
+        while not self._buffer:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._buffer = memoryview(chunk)
+        size = min(len(target), len(self._buffer))
+        target[:size] = self._buffer[:size]
+        self._buffer = self._buffer[size:]
+        return size
 
 
 def _named_node(iri: str) -> ox.NamedNode:

@@ -21,16 +21,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Optional, Sequence
 
-import pyoxigraph
-
 from kg import io, settings
 from kg.cache import ReportCache, StoreJournal, fingerprint
 from kg.errors import ConfigError, GovKGError
-from kg.workflow import assemble
+from kg.workflow import assemble, storing
 from kg.workflow.discover import DEFAULT_MAX_BYTES, discover
 from kg.workflow.executors import run_dask, run_processes, run_serial
 from kg.workflow.progress import BuildProgress
 from kg.workflow.stages import Stages, default_stages
+from kg.workflow.storing import StoreWriter
 from kg.workflow.unit import ReportInput
 
 __all__ = ["build", "BuildResult", "EXIT_OK", "EXIT_FAILURES", "EXECUTORS"]
@@ -42,11 +41,6 @@ EXIT_OK = 0
 EXIT_FAILURES = 3
 
 EXECUTORS = ("process", "local", "dask")
-
-#: The store is flushed to disk after this many bytes of N-Quads (see build).
-STORE_FLUSH_BYTES = 16 * 1024 * 1024
-
-_HEX = set("0123456789abcdef")
 
 
 @dataclass
@@ -96,19 +90,10 @@ class BuildResult:
         }
 
 
-def _graph_name(term: Any) -> str:
-    text = getattr(term, "value", None) or str(term)
-    return text[1:-1] if text.startswith("<") and text.endswith(">") else text
-
-
-def _is_report_graph(iri: str) -> bool:
-    rid = iri.rstrip("/").rsplit("/", 1)[-1]
-    return len(rid) >= 16 and set(rid) <= _HEX
-
-
 def _clean_leftovers(out: Path) -> None:
     io.remove_stale_temps(out)
     io.remove_stale_temps(out / "ontology", recursive=True)
+    storing.recover(out)
     for stale in out.glob(".merge-*"):
         shutil.rmtree(stale, ignore_errors=True)
 
@@ -176,42 +161,12 @@ def build(paths: Optional[Iterable[Any]] = None, out_dir: Any = settings.DEFAULT
             summaries[item.sha256] = dict(summary, path=item.path)
     result.cached = len(summaries)
 
-    store = stages.open_store(out / "store") if stages.open_store else None
     journal = StoreJournal(out / "cache" / "store-journal.log")
-    in_store = {_graph_name(g) for g in store.graphs()} if store is not None else set()
-
-    # RocksDB keeps what it is given in memory until flushed: ~3 MB per report
-    # graph, 3 GB for 1,000 reports.  Flushing every few dozen reports keeps
-    # the parent's memory flat.
-    oxigraph = getattr(store, "oxigraph", None)
-    flush = getattr(store, "flush", None) or getattr(oxigraph, "flush", None)
-    unflushed = [0]
-
-    def load_into_store(sha: str, summary: dict) -> None:
-        if store is None:
-            return
-        key = cache.key(sha, summary["name"])
-        graph = summary["graph"]
-        if graph in in_store and journal.loaded.get(graph) == key:
-            return
-        nquads = cache.read(sha, "nq")
-        if graph not in in_store and isinstance(oxigraph, pyoxigraph.Store):
-            # A new graph (the usual case: a graph's IRI is its report's hash):
-            # pyoxigraph's load is one transaction too, and twice as fast as the
-            # SPARQL update replace_graph needs to drop an existing graph.
-            oxigraph.load(nquads, format=pyoxigraph.RdfFormat.N_QUADS)
-        else:
-            store.replace_graph(graph, nquads)
-        journal.added(graph, key)
-        in_store.add(graph)
-        unflushed[0] += len(nquads)
-        if flush is not None and unflushed[0] >= STORE_FLUSH_BYTES:
-            flush()
-            unflushed[0] = 0
+    writer = StoreWriter(out, stages.open_store, cache, journal)
 
     def add_built(sha: str, summary: dict) -> bool:
         try:
-            load_into_store(sha, summary)
+            writer.add(sha, summary)
         except (GovKGError, SyntaxError) as err:  # N-Quads the store refuses: this report only
             failures.append({"path": summary["path"], "name": summary["name"], "kind": "pipeline",
                              "reason": f"cannot store its graph: {err}", "fix": ""})
@@ -223,6 +178,8 @@ def build(paths: Optional[Iterable[Any]] = None, out_dir: Any = settings.DEFAULT
         if strict and failures:
             todo = []
             result.aborted = True
+        pending = sum(writer.needs_load(sha, s) for sha, s in summaries.items()) + len(todo)
+        writer.choose(pending, len(summaries) + len(todo))
         for sha in sorted(summaries):
             add_built(sha, summaries[sha])
 
@@ -250,23 +207,22 @@ def build(paths: Optional[Iterable[Any]] = None, out_dir: Any = settings.DEFAULT
             if result.aborted and hasattr(outcomes, "close"):
                 outcomes.close()  # stops the workers
 
+        if not result.aborted and writer.bulk:
+            entries = sorted(summaries.items(), key=lambda kv: kv[1]["graph"])
+            for failed in writer.rebuild(entries):
+                summary = summaries.pop(failed["sha256"])
+                failures.append({"path": summary["path"], "name": summary["name"],
+                                 "kind": "pipeline", "reason": failed["reason"], "fix": ""})
         result.failures = sorted(failures, key=lambda f: (f["name"], f["path"]))
         if result.aborted:
             io.write_json(out / "failures.json", result.failures)
             result.seconds = time.perf_counter() - started
             return result
-
-        wanted = {s["graph"] for s in summaries.values()}
-        if store is not None:
-            for graph in sorted((in_store | set(journal.loaded)) - wanted):
-                if graph in journal.loaded or _is_report_graph(graph):
-                    store.remove_graph(graph)
-                    journal.removed(graph)
-            journal.compact()
+        writer.drop_others({s["graph"] for s in summaries.values()})
+        journal.compact()
     finally:
         journal.close()
-        if store is not None and hasattr(store, "close"):
-            store.close()
+        writer.close()
 
     ordered = sorted(summaries, key=lambda sha: summaries[sha]["graph"])
     made_from = [cache.key(sha, summaries[sha]["name"]) for sha in ordered]
@@ -296,7 +252,7 @@ def build(paths: Optional[Iterable[Any]] = None, out_dir: Any = settings.DEFAULT
     result.same_government_year = _flag_same_government_year(result.reports)
     result.seconds = time.perf_counter() - started
     result.outputs = ["kg.trig", "kg.ttl", "kg.jsonld", "ontology/", "summary.json", "failures.json"]
-    if store is not None:
+    if stages.open_store is not None:
         result.outputs.append("store/")
     io.write_json(out / "failures.json", result.failures)
     io.write_json(out / "summary.json", result.to_json())

@@ -30,6 +30,8 @@ class Stages:
     - ``extract_report(document, nlp) -> Extraction``;
     - ``report_graph(extraction) -> (graph_iri, graph)``;
     - ``report_nquads(graph_iri, graph) -> bytes`` (sorted N-Quads);
+    - ``report_quads(extraction) -> (graph_iri, nquads)``: both steps at once, when the
+      graph stage has a faster way (optional; ``None`` uses the two above);
     - ``open_store(path) -> store`` with ``replace_graph(iri, nquads)``,
       ``remove_graph(iri)`` and ``graphs()``; ``None`` builds no store;
     - ``prefixes``: prefix -> namespace used for kg.trig/kg.ttl/kg.jsonld;
@@ -45,6 +47,7 @@ class Stages:
     report_graph: Callable[[Any], tuple]
     report_nquads: Callable[[str, Any], bytes]
     open_store: Optional[Callable[[Path], Any]] = None
+    report_quads: Optional[Callable[[Any], tuple]] = None
     prefixes: tuple = ()
     ontology_dir: Optional[Path] = None
     fingerprint_extra: tuple = ()
@@ -107,6 +110,7 @@ def default_stages() -> Stages:
         extract_report=lambda document, model: extract.extract_report(document, nlp=model),
         report_graph=build.report_graph,
         report_nquads=serialize.report_nquads,
+        report_quads=build.report_quads,
         open_store=store_cls,
         prefixes=_default_prefixes(),
         ontology_dir=ontology_dir if ontology_dir.is_dir() else None,

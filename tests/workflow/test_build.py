@@ -254,7 +254,7 @@ def test_progress_bar_shows_rate_and_eta(tmp_path):
 def test_store_is_flushed_as_graphs_are_loaded(tmp_path, monkeypatch):
     """RocksDB holds loaded data in memory until flushed (~3 MB a report):
     the build flushes every STORE_FLUSH_BYTES so its memory stays flat."""
-    import kg.workflow.runner as runner
+    import kg.workflow.storing as storing
 
     flushes = []
 
@@ -262,7 +262,7 @@ def test_store_is_flushed_as_graphs_are_loaded(tmp_path, monkeypatch):
         def flush(self):
             flushes.append(len(self.graphs()))
 
-    monkeypatch.setattr(runner, "STORE_FLUSH_BYTES", 1)
+    monkeypatch.setattr(storing, "STORE_FLUSH_BYTES", 1)
     result = run(write_corpus(tmp_path / "in", bad=False), tmp_path / "out",
                  stages=fakes.fake_stages(open_store=CountingStore))
     assert flushes == list(range(1, len(result.reports) + 1))

@@ -1,0 +1,181 @@
+"""Keeping ``output/store`` in step with the report graphs, in one of two ways.
+
+- **per report**: each new or changed report graph is loaded in its own
+  transaction as it arrives, and the graphs of removed reports are dropped
+  (incremental builds: a few reports change);
+- **fresh store**: when many graphs must be loaded (a first build, ``--rebuild``,
+  a new pipeline version), nothing is written while reports are processed;
+  afterwards every wanted graph is streamed from the cache into a new store
+  with Oxigraph's bulk loader (about five times less CPU than one transaction
+  per report) and the new store replaces the old one.
+
+The swap: the new store is complete and closed before ``store/`` is renamed
+to ``.store-old-*`` and the new one to ``store/``.  A kill between the two
+renames leaves no ``store/``; :func:`recover` (run at the start of every build)
+puts the old one back, and the journal then still describes it.  A kill after
+the swap, before the journal is rewritten, only makes the next build reload
+graphs whose journal entries do not match (see :class:`kg.cache.StoreJournal`).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any, Callable, Iterable, Optional
+
+import pyoxigraph
+
+from kg.cache import ReportCache, StoreJournal
+from kg.errors import GovKGError
+
+__all__ = ["StoreWriter", "recover", "BULK_MIN_GRAPHS", "STORE_FLUSH_BYTES"]
+
+#: A fresh bulk-loaded store is built when at least this many graphs must be
+#: loaded and they are at least a quarter of the corpus; below that, one
+#: transaction per report is cheaper than reloading everything.
+BULK_MIN_GRAPHS = 16
+
+#: The store is flushed to disk after this many bytes of N-Quads (per-report mode):
+#: RocksDB keeps what it is given in memory until flushed, ~3 MB per report graph.
+STORE_FLUSH_BYTES = 16 * 1024 * 1024
+
+_HEX = set("0123456789abcdef")
+
+
+def graph_name(term: Any) -> str:
+    """The IRI of a graph name as pyoxigraph or a store wrapper gives it."""
+    text = getattr(term, "value", None) or str(term)
+    return text[1:-1] if text.startswith("<") and text.endswith(">") else text
+
+
+def is_report_graph(iri: str) -> bool:
+    """True for the graph IRIs ``kg build`` mints (``…/graph/<16 hex digits>``)."""
+    rid = iri.rstrip("/").rsplit("/", 1)[-1]
+    return len(rid) >= 16 and set(rid) <= _HEX
+
+
+def recover(out: Path) -> None:
+    """Undo what a build killed during a store swap left: put the old store back when
+    ``store/`` is missing, and delete unfinished new stores and swapped-out old ones."""
+    store = out / "store"
+    olds = sorted(out.glob(".store-old-*"))
+    if not store.exists() and olds:
+        os.replace(olds[-1], store)
+        olds = olds[:-1]
+    for stale in olds + sorted(out.glob(".store-new-*")):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+class StoreWriter:
+    """Loads report graphs from the cache into the store opened by ``open_store``."""
+
+    def __init__(self, out: Path, open_store: Optional[Callable[[Path], Any]], cache: ReportCache,
+                 journal: StoreJournal) -> None:
+        self.out = Path(out)
+        self.path = self.out / "store"
+        self.open_store = open_store
+        self.cache = cache
+        self.journal = journal
+        self.store = open_store(self.path) if open_store else None
+        self.in_store = {graph_name(g) for g in self.store.graphs()} if self.store is not None else set()
+        self.bulk = False
+        self._unflushed = 0
+
+    def _key(self, sha: str, summary: dict) -> str:
+        return self.cache.key(sha, summary["name"])
+
+    def needs_load(self, sha: str, summary: dict) -> bool:
+        """True when the store does not hold this cache entry's graph."""
+        graph = summary["graph"]
+        return not (graph in self.in_store and self.journal.loaded.get(graph) == self._key(sha, summary))
+
+    def choose(self, pending: int, total: int) -> bool:
+        """Decide, before processing, whether ``pending`` graphs of ``total`` make a fresh store."""
+        oxigraph = getattr(self.store, "oxigraph", None)
+        self.bulk = (isinstance(oxigraph, pyoxigraph.Store) and hasattr(self.store, "bulk_load")
+                     and pending >= BULK_MIN_GRAPHS and 4 * pending >= total)
+        return self.bulk
+
+    # -- per report -----------------------------------------------------------------
+    def add(self, sha: str, summary: dict) -> None:
+        """Load one report's graph now (per-report mode; a no-op in fresh-store mode)."""
+        if self.store is None or self.bulk or not self.needs_load(sha, summary):
+            return
+        graph = summary["graph"]
+        nquads = self.cache.read(sha, "nq")
+        oxigraph = getattr(self.store, "oxigraph", None)
+        if graph not in self.in_store and isinstance(oxigraph, pyoxigraph.Store):
+            # A new graph (the usual case: a graph's IRI is its report's hash): pyoxigraph's
+            # load is one transaction too, and twice as fast as the SPARQL update that
+            # replace_graph needs to drop an existing graph.
+            oxigraph.load(nquads, format=pyoxigraph.RdfFormat.N_QUADS)
+        else:
+            self.store.replace_graph(graph, nquads)
+        self.journal.added(graph, self._key(sha, summary))
+        self.in_store.add(graph)
+        self._unflushed += len(nquads)
+        flush = getattr(self.store, "flush", None) or getattr(oxigraph, "flush", None)
+        if flush is not None and self._unflushed >= STORE_FLUSH_BYTES:
+            flush()
+            self._unflushed = 0
+
+    def drop_others(self, wanted: set[str]) -> None:
+        """Remove the graphs of reports that are gone (per-report mode)."""
+        if self.store is None or self.bulk:
+            return
+        for graph in sorted((self.in_store | set(self.journal.loaded)) - wanted):
+            if graph in self.journal.loaded or is_report_graph(graph):
+                self.store.remove_graph(graph)
+                self.journal.removed(graph)
+
+    # -- fresh store ------------------------------------------------------------------
+    def rebuild(self, entries: Iterable[tuple[str, dict]]) -> list[dict]:
+        """Fresh-store mode: bulk-load the graphs of ``entries`` (sha, summary) into a new
+        store and swap it in.  Returns failures (a report whose N-Quads the store refuses
+        is left out, the others are loaded)."""
+        entries = list(entries)
+        self.close()
+        new = Path(tempfile.mkdtemp(prefix=".store-new-", dir=self.out))
+        failures: list[dict] = []
+        store = self.open_store(new)
+        try:
+            try:
+                store.bulk_load(self.cache.read(sha, "nq") for sha, _ in entries)
+            except GovKGError:
+                # Some report's N-Quads are bad: find it with one transaction per report.
+                store.close()
+                shutil.rmtree(new)
+                new.mkdir()
+                store = self.open_store(new)
+                failures = self._load_each(store, entries)
+        finally:
+            store.close()
+        self._swap(new)
+        bad = {f["sha256"] for f in failures}
+        self.journal.loaded = {s["graph"]: self._key(sha, s) for sha, s in entries if sha not in bad}
+        return failures
+
+    def _load_each(self, store: Any, entries: list[tuple[str, dict]]) -> list[dict]:
+        failures = []
+        for sha, summary in entries:
+            try:
+                store.replace_graph(summary["graph"], self.cache.read(sha, "nq"))
+            except (GovKGError, SyntaxError) as err:
+                failures.append({"sha256": sha, "reason": f"cannot store its graph: {err}"})
+        return failures
+
+    def _swap(self, new: Path) -> None:
+        old = None
+        if self.path.exists():
+            old = Path(tempfile.mkdtemp(prefix=".store-old-", dir=self.out))
+            os.replace(self.path, old)
+        os.replace(new, self.path)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+    def close(self) -> None:
+        if self.store is not None and hasattr(self.store, "close"):
+            self.store.close()
+        self.store = None

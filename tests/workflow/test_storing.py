@@ -1,0 +1,117 @@
+"""The store writer: per-report transactions for a few changes, a fresh bulk-loaded
+store swapped in for many, and recovery from a kill during the swap."""
+
+import pyoxigraph as ox
+import pytest
+
+import workflow_fakes as fakes
+from test_build import REPORTS, run, write_corpus
+
+import kg.workflow.storing as storing
+from kg.query.store import Store
+
+MANY = {f"{name[:-4]}-{i}.txt": text + f"第{i}份。\n" for i in range(4) for name, text in REPORTS.items()}
+
+
+def store_state(out):
+    """Graphs, size and the quads (blank nodes labelled canonically: the fakes make some)."""
+    with Store(out / "store") as store:
+        dataset = ox.Dataset(store.oxigraph)
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        return store.graphs(), store.count(), sorted(str(q) for q in dataset)
+
+
+def journal_graphs(out):
+    lines = (out / "cache" / "store-journal.log").read_text("utf-8").splitlines()
+    return sorted(line.split(" ")[1] for line in lines)
+
+
+@pytest.fixture
+def oxigraph_stages():
+    return fakes.fake_stages(store="oxigraph")
+
+
+def test_bulk_and_per_report_loading_give_the_same_store(tmp_path, monkeypatch, oxigraph_stages):
+    src = write_corpus(tmp_path / "in", MANY, bad=False)
+    chosen = []
+    choose = storing.StoreWriter.choose
+
+    def spy(self, pending, total):
+        chosen.append(choose(self, pending, total))
+        return chosen[-1]
+
+    monkeypatch.setattr(storing.StoreWriter, "choose", spy)
+    assert len(MANY) >= storing.BULK_MIN_GRAPHS
+    bulk = run(src, tmp_path / "bulk", stages=oxigraph_stages)
+    monkeypatch.setattr(storing, "BULK_MIN_GRAPHS", 10 ** 6)
+    each = run(src, tmp_path / "each", stages=oxigraph_stages)
+    assert chosen == [True, False]
+    assert len(bulk.reports) == len(each.reports) == len(MANY)
+    assert store_state(tmp_path / "bulk") == store_state(tmp_path / "each")
+    graphs, count, _ = store_state(tmp_path / "bulk")
+    assert graphs == sorted(r["graph"] for r in bulk.reports) and count == bulk.quads
+    assert journal_graphs(tmp_path / "bulk") == graphs
+    assert not list((tmp_path / "bulk").glob(".store-*"))
+
+
+def test_an_incremental_run_after_a_bulk_build_updates_graphs_in_place(tmp_path, oxigraph_stages):
+    src = write_corpus(tmp_path / "in", MANY, bad=False)
+    out = tmp_path / "out"
+    first = run(src, out, stages=oxigraph_stages)
+    (src / "月浦镇2020-0.txt").write_text("月浦镇2020年法治政府建设工作报告\n一、改了\n《宪法》。\n", "utf-8")
+    (src / "坡头镇2021-1.txt").unlink()
+    second = run(src, out, stages=oxigraph_stages)
+    assert second.processed == 1
+    graphs, count, _ = store_state(out)
+    assert graphs == sorted(r["graph"] for r in second.reports) != sorted(r["graph"] for r in first.reports)
+    assert count == second.quads
+    assert journal_graphs(out) == graphs
+
+
+def test_rebuild_replaces_the_store_and_keeps_it_consistent(tmp_path, oxigraph_stages):
+    src = write_corpus(tmp_path / "in", MANY, bad=False)
+    out = tmp_path / "out"
+    run(src, out, stages=oxigraph_stages)
+    before = store_state(out)
+    again = run(src, out, stages=oxigraph_stages, rebuild=True)
+    assert again.processed == len(MANY)
+    assert store_state(out) == before
+
+
+def test_a_kill_between_the_renames_puts_the_old_store_back(tmp_path, oxigraph_stages):
+    src = write_corpus(tmp_path / "in", MANY, bad=False)
+    out = tmp_path / "out"
+    run(src, out, stages=oxigraph_stages)
+    before = store_state(out)
+    # what a kill after "store -> .store-old-x" and before ".store-new-y -> store" leaves
+    (out / "store").rename(out / ".store-old-x")
+    (out / ".store-new-y").mkdir()
+    (out / ".store-new-y" / "half-written").write_bytes(b"\0")
+    result = run(src, out, stages=oxigraph_stages)
+    assert result.processed == 0 and result.exit_code == 0
+    assert store_state(out) == before
+    assert not list(out.glob(".store-*"))
+
+
+def test_a_bulk_load_failure_leaves_the_old_store_and_names_no_report(tmp_path, monkeypatch,
+                                                                      oxigraph_stages):
+    """A report whose N-Quads the store refuses fails alone; the other graphs are loaded."""
+    src = write_corpus(tmp_path / "in", MANY, bad=False)
+    out = tmp_path / "out"
+    real_read = storing.ReportCache.read
+    victim = []
+
+    def read(self, sha, kind):
+        data = real_read(self, sha, kind)
+        if kind == "nq" and (not victim or victim[0] == sha):
+            victim[:1] = [sha]
+            return data + b"<not an iri> broken .\n"
+        return data
+
+    monkeypatch.setattr(storing.ReportCache, "read", read)
+    result = run(src, out, stages=oxigraph_stages)
+    assert [f["reason"].startswith("cannot store its graph") for f in result.failures] == [True]
+    assert len(result.reports) == len(MANY) - 1
+    graphs, count, _ = store_state(out)
+    assert graphs == sorted(r["graph"] for r in result.reports)
+    assert count == result.quads
