@@ -18,7 +18,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Iterable, Optional
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 
 from kg import settings
 from kg.graph.iri import mint, report_id
@@ -27,6 +27,7 @@ from kg.graph.namespaces import (
 )
 from kg.graph.schemes import institution_type_of, normalize_label, scheme_index
 from kg.graph.serialize import triples_nquads
+from kg.graph.terms import Lit
 from kg.records import Division, Document, Extraction, Measure, Mention, Section
 
 __all__ = ["report_graph", "report_quads", "section_path_at", "LEVEL_CLASS", "STATUS"]
@@ -126,12 +127,12 @@ def _dotted(path: tuple[int, ...]) -> str:
     return ".".join(str(p) for p in path)
 
 
-def _decimal(value: float) -> Literal:
+def _decimal(value: float) -> Lit:
     """An xsd:decimal in canonical form (46000 -> "46000.0"), so Turtle round-trips it unchanged."""
     lexical = format(Decimal(repr(float(value))), "f")
     if "." not in lexical:
         lexical += ".0"
-    return Literal(lexical, datatype=XSD.decimal)
+    return Lit(lexical, datatype=XSD.decimal)
 
 
 @functools.lru_cache(maxsize=1)
@@ -160,8 +161,8 @@ def _guess_level(name: str) -> str:
     return ""
 
 
-def _zh(text: str) -> Literal:
-    return Literal(unicodedata.normalize("NFC", text), lang="zh")
+def _zh(text: str) -> Lit:
+    return Lit(unicodedata.normalize("NFC", text), language="zh")
 
 
 class _Builder:
@@ -227,8 +228,8 @@ class _Builder:
         for prefix, ns in PREFIXES.items():
             graph.bind(prefix, ns)
         add = graph.add
-        for triple in self._triples:
-            add(triple)
+        for s, p, o in self._triples:
+            add((s, p, o.to_rdflib() if type(o) is Lit else o))
         return graph
 
     def division_node(self, div: Division) -> URIRef:
@@ -244,7 +245,7 @@ class _Builder:
             self.add(node, RDF.type, LEVEL_CLASS[div.level])
         self.add(node, RDFS.label, _zh(div.name))
         if div.code:
-            self.add(node, GK.statCode, Literal(div.code))
+            self.add(node, GK.statCode, Lit(div.code))
         parent = self._gaz_get(div.parent_code)
         if parent is not None:
             self.add(node, GK.partOf, self.division_node(parent))
@@ -458,25 +459,25 @@ class _Builder:
         s_lo, s_hi = self._sentence_bounds(start, end)
         self.add(node, RDF.type, GK.Evidence)
         self.add(node, OA.hasSource, self.report)
-        self.add(node, GK.sentence, Literal(text[s_lo:s_hi].strip() or text[start:end]))
+        self.add(node, GK.sentence, Lit(text[s_lo:s_hi].strip() or text[start:end]))
         path = section_path_at(self.doc.sections, start)
         if path:
-            self.add(node, GK.sectionPath, Literal(_dotted(path)))
+            self.add(node, GK.sectionPath, Lit(_dotted(path)))
         quote = mint("evidence", self.rid, f"{start}-{end}", "quote", base=self.base)
         self.add(node, OA.hasSelector, quote)
         self.add(quote, RDF.type, OA.TextQuoteSelector)
-        self.add(quote, OA.exact, Literal(text[start:end]))
-        self.add(quote, OA.prefix, Literal(text[max(0, start - _QUOTE_CONTEXT):start]))
-        self.add(quote, OA.suffix, Literal(text[end:end + _QUOTE_CONTEXT]))
+        self.add(quote, OA.exact, Lit(text[start:end]))
+        self.add(quote, OA.prefix, Lit(text[max(0, start - _QUOTE_CONTEXT):start]))
+        self.add(quote, OA.suffix, Lit(text[end:end + _QUOTE_CONTEXT]))
         position = mint("evidence", self.rid, f"{start}-{end}", "position", base=self.base)
         self.add(node, OA.hasSelector, position)
         self.add(position, RDF.type, OA.TextPositionSelector)
-        self.add(position, OA.start, Literal(start, datatype=XSD.nonNegativeInteger))
-        self.add(position, OA.end, Literal(end, datatype=XSD.nonNegativeInteger))
+        self.add(position, OA.start, Lit(str(start), datatype=XSD.nonNegativeInteger))
+        self.add(position, OA.end, Lit(str(end), datatype=XSD.nonNegativeInteger))
         if self.doc.offset_map and len(self.doc.offset_map) > end:
             o_start, o_end = self.doc.original_span(start, end)
-            self.add(node, GK.originalStart, Literal(o_start, datatype=XSD.nonNegativeInteger))
-            self.add(node, GK.originalEnd, Literal(o_end, datatype=XSD.nonNegativeInteger))
+            self.add(node, GK.originalStart, Lit(str(o_start), datatype=XSD.nonNegativeInteger))
+            self.add(node, GK.originalEnd, Lit(str(o_end), datatype=XSD.nonNegativeInteger))
         return node
 
     def assertion(self, s: URIRef, p: URIRef, o: URIRef, evidence: Iterable[URIRef], source: str = "") -> URIRef:
@@ -489,7 +490,7 @@ class _Builder:
         for ev in evidence:
             self.add(node, GK.evidence, ev)
         if source:
-            self.add(node, GK.extractedBy, Literal(source))
+            self.add(node, GK.extractedBy, Lit(source))
         return node
 
     # -- the report ------------------------------------------------------------------
@@ -498,15 +499,15 @@ class _Builder:
         doc, meta, r = self.doc, self.meta, self.report
         self.add(r, RDF.type, GK.Report)
         self.add(r, DCTERMS.title, _zh(meta.title or doc.name))
-        self.add(r, DCTERMS.language, Literal("zh"))
-        self.add(r, GK.sha256, Literal(doc.sha256.lower()))
-        self.add(r, GK.sourceFile, Literal(doc.name))
+        self.add(r, DCTERMS.language, Lit("zh"))
+        self.add(r, GK.sha256, Lit(doc.sha256.lower()))
+        self.add(r, GK.sourceFile, Lit(doc.name))
         if meta.year:
-            self.add(r, GK.year, Literal(str(meta.year), datatype=XSD.gYear))
+            self.add(r, GK.year, Lit(str(meta.year), datatype=XSD.gYear))
         if meta.level:
-            self.add(r, GK.level, Literal(meta.level))
+            self.add(r, GK.level, Lit(meta.level))
         if meta.date:
-            self.add(r, DCTERMS.date, Literal(meta.date, datatype=XSD.date))
+            self.add(r, DCTERMS.date, Lit(meta.date, datatype=XSD.date))
         self._government()
         if self.government is not None:
             self.add(r, GK.government, self.government)
@@ -521,10 +522,10 @@ class _Builder:
             m = mint("mention", self.rid, i, base=self.base)
             self.add(m, RDF.type, GK.Mention)
             self.add(m, OA.hasBody, node)
-            self.add(m, GK.entityType, Literal(mention.type))
-            self.add(m, GK.surfaceForm, Literal(mention.text))
+            self.add(m, GK.entityType, Lit(mention.type))
+            self.add(m, GK.surfaceForm, Lit(mention.text))
             if mention.source:
-                self.add(m, GK.extractedBy, Literal(mention.source))
+                self.add(m, GK.extractedBy, Lit(mention.source))
             self.add(m, GK.evidence, self.evidence(mention.start, mention.end))
         for node, forms in self._labels.items():
             labels = {str(o) for o in self._objects.get((node, RDFS.label), ())}
@@ -561,10 +562,10 @@ class _Builder:
         node = mint("indicator", self.rid, qi, base=self.base)
         self.add(node, RDF.type, GK.Indicator)
         self.add(node, RDF.value, _decimal(q.value))
-        self.add(node, GK.unit, Literal(q.unit))
-        self.add(node, GK.approximate, Literal(bool(q.approx)))
+        self.add(node, GK.unit, Lit(q.unit))
+        self.add(node, GK.approximate, Lit("true" if q.approx else "false", datatype=XSD.boolean))
         if q.counted:
-            self.add(node, GK.counted, Literal(q.counted))
+            self.add(node, GK.counted, Lit(q.counted))
         self.add(node, GK.evidence, self.evidence(q.start, q.end))
         return node
 
@@ -584,21 +585,21 @@ class _Builder:
         self.add(self.report, GK.hasMeasure, node)
         self.add(node, RDF.type, GK.Measure)
         self.add(node, DCTERMS.title, _zh(measure.title))
-        self.add(node, GK.position, Literal(measure.index, datatype=XSD.integer))
+        self.add(node, GK.position, Lit(str(measure.index), datatype=XSD.integer))
         self.add(node, GK.status, STATUS[measure.status])
         self.add(STATUS[measure.status], RDF.type, GK.MeasureStatus)
         zh, en = _STATUS_LABELS[measure.status]
-        self.add(STATUS[measure.status], SKOS.prefLabel, Literal(zh, lang="zh"))
-        self.add(STATUS[measure.status], SKOS.prefLabel, Literal(en, lang="en"))
+        self.add(STATUS[measure.status], SKOS.prefLabel, Lit(zh, language="zh"))
+        self.add(STATUS[measure.status], SKOS.prefLabel, Lit(en, language="en"))
         for prop, key in [(GK.category, measure.category)] + [(GK.secondaryCategory, k) for k in measure.categories]:
             concept = CATEGORY[key]
             self.add(node, prop, concept)
             self._category_labels(concept, key)
         year = self._measure_year(measure)
         if year:
-            self.add(node, GK.year, Literal(str(year), datatype=XSD.gYear))
+            self.add(node, GK.year, Lit(str(year), datatype=XSD.gYear))
         if measure.section_path:
-            self.add(node, GK.sectionPath, Literal(_dotted(tuple(measure.section_path))))
+            self.add(node, GK.sectionPath, Lit(_dotted(tuple(measure.section_path))))
         self.add(node, GK.evidence, self.evidence(measure.start, measure.end))
         actors = set(measure.actors)
         partners = self._partners(measure, actors)
@@ -654,10 +655,10 @@ class _Builder:
         self.add(concept, RDF.type, GK.MeasureCategory)
         self.add(concept, RDF.type, SKOS.Concept)
         self.add(concept, SKOS.inScheme, SCHEME["measure-category"])
-        self.add(concept, SKOS.notation, Literal(key))
+        self.add(concept, SKOS.notation, Lit(key))
         if found:
-            self.add(concept, SKOS.prefLabel, Literal(found.label_zh, lang="zh"))
-            self.add(concept, SKOS.prefLabel, Literal(found.label_en, lang="en"))
+            self.add(concept, SKOS.prefLabel, Lit(found.label_zh, language="zh"))
+            self.add(concept, SKOS.prefLabel, Lit(found.label_en, language="en"))
 
     def _relation(self, index: int, rel) -> None:
         n = len(self.entity_nodes)
@@ -679,7 +680,7 @@ class _Builder:
             self.add(role, GK.roleAt, o)
             self.add(role, ORG.organization, o)
             if rel.qualifier:
-                self.add(role, GK.roleTitle, Literal(rel.qualifier))
+                self.add(role, GK.roleTitle, Lit(rel.qualifier))
             self.add(role, GK.evidence, ev)
             return
         predicate = RELATION_PREDICATES.get(rel.predicate)

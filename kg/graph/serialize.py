@@ -30,6 +30,7 @@ from rdflib.plugins.serializers.trig import TrigSerializer
 from rdflib.plugins.serializers.turtle import TurtleSerializer
 
 from kg.graph.namespaces import PREFIXES, RDF, XSD
+from kg.graph.terms import Lit
 
 __all__ = ["write_trig", "write_ttl", "write_jsonld", "report_nquads", "triples_nquads", "to_dataset", "union_graph",
            "jsonld_context", "atomic_write", "CONTEXT_FILE"]
@@ -128,7 +129,7 @@ def write_ttl(union: Graph, path: Union[str, Path], *,
 def _nq_term(term) -> str:
     if isinstance(term, URIRef):
         return f"<{term}>"
-    if isinstance(term, Literal):
+    if isinstance(term, (Literal, Lit)):
         return _nq_literal(term)
     raise ValueError(f"blank node {term!r}: mint an IRI with kg.graph.iri.mint")
 
@@ -137,7 +138,7 @@ class _NotPlain(Exception):
     """A term that is neither exactly URIRef nor exactly Literal (report_nquads' fast path)."""
 
 
-def _nq_literal(term: Literal) -> str:
+def _nq_literal(term: Union[Literal, Lit]) -> str:
     text = str(term)
     if "\\" in text or '"' in text or "\n" in text or "\r" in text:
         text = (text.replace("\\", "\\\\").replace('"', '\\"')
@@ -176,7 +177,7 @@ def triples_nquads(graph_iri: Union[str, URIRef], triples: Iterable[tuple]) -> b
                     text = iris.get(term)
                     if text is None:
                         text = iris[term] = "<" + str(term) + ">"
-                elif type(term) is Literal:
+                elif type(term) is Literal or type(term) is Lit:
                     text = _nq_literal(term)
                 else:
                     raise _NotPlain
