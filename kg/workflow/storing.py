@@ -12,7 +12,8 @@
 The swap: the new store is complete and closed before ``store/`` is renamed
 to ``.store-old-*`` and the new one to ``store/``.  A kill between the two
 renames leaves no ``store/``; :func:`recover` (run at the start of every build)
-puts the old one back, and the journal then still describes it.  A kill after
+puts the old one back (also when something has since made an empty ``store/``), and the
+journal then still describes it.  A kill after
 the swap, before the journal is rewritten, only makes the next build reload
 graphs whose journal entries do not match (see :class:`kg.cache.StoreJournal`).
 """
@@ -61,7 +62,8 @@ def recover(out: Path) -> None:
     ``store/`` is missing, and delete unfinished new stores and swapped-out old ones."""
     store = out / "store"
     olds = sorted(out.glob(".store-old-*"))
-    if not store.exists() and olds:
+    if olds and not (store / "CURRENT").exists():  # missing, or an empty folder made since
+        shutil.rmtree(store, ignore_errors=True)
         os.replace(olds[-1], store)
         olds = olds[:-1]
     for stale in olds + sorted(out.glob(".store-new-*")):

@@ -78,13 +78,17 @@ def test_rebuild_replaces_the_store_and_keeps_it_consistent(tmp_path, oxigraph_s
     assert store_state(out) == before
 
 
-def test_a_kill_between_the_renames_puts_the_old_store_back(tmp_path, oxigraph_stages):
+@pytest.mark.parametrize("empty_store_made_since", [False, True])
+def test_a_kill_between_the_renames_puts_the_old_store_back(tmp_path, oxigraph_stages,
+                                                            empty_store_made_since):
     src = write_corpus(tmp_path / "in", MANY, bad=False)
     out = tmp_path / "out"
     run(src, out, stages=oxigraph_stages)
     before = store_state(out)
     # what a kill after "store -> .store-old-x" and before ".store-new-y -> store" leaves
     (out / "store").rename(out / ".store-old-x")
+    if empty_store_made_since:
+        (out / "store").mkdir()
     (out / ".store-new-y").mkdir()
     (out / ".store-new-y" / "half-written").write_bytes(b"\0")
     result = run(src, out, stages=oxigraph_stages)
