@@ -209,15 +209,12 @@ class _Builder:
 
     # -- nodes -----------------------------------------------------------------------
     def add(self, s, p, o) -> None:
-        triple = (s, p, o)
-        if triple in self._triples:
-            return
-        self._triples[triple] = None
-        objects = self._objects.get((s, p))
-        if objects is None:
-            self._objects[(s, p)] = {o: None}
-        else:
-            objects[o] = None
+        # rdflib terms hash in Python: hash each key once (setdefault, not "in" then store)
+        triples = self._triples
+        size = len(triples)
+        triples.setdefault((s, p, o))
+        if len(triples) != size:
+            self._objects.setdefault((s, p), {})[o] = None
 
     def _has(self, s, p, o) -> bool:
         return (s, p, o) in self._triples

@@ -31,7 +31,7 @@ import pyoxigraph
 from kg.cache import ReportCache, StoreJournal
 from kg.errors import GovKGError
 
-__all__ = ["StoreWriter", "recover", "BULK_MIN_GRAPHS", "STORE_FLUSH_BYTES"]
+__all__ = ["StoreWriter", "recover", "BULK_MIN_GRAPHS", "BULK_BATCH_BYTES", "STORE_FLUSH_BYTES"]
 
 #: A fresh bulk-loaded store is built when at least this many graphs must be
 #: loaded and they are at least a quarter of the corpus; below that, one
@@ -41,6 +41,11 @@ BULK_MIN_GRAPHS = 16
 #: The store is flushed to disk after this many bytes of N-Quads (per-report mode):
 #: RocksDB keeps what it is given in memory until flushed, ~3 MB per report graph.
 STORE_FLUSH_BYTES = 16 * 1024 * 1024
+
+#: The bulk loader holds about four times the N-Quads it is given in memory (measured: 1.6 GB
+#: for 1,000 reports' 400 MB in one call, 0.4 GB per 100 MB call): it is called once per
+#: batch of this many bytes, so memory stays bounded whatever the corpus size.
+BULK_BATCH_BYTES = 128 * 1024 * 1024
 
 _HEX = set("0123456789abcdef")
 
@@ -144,7 +149,8 @@ class StoreWriter:
         store = self.open_store(new)
         try:
             try:
-                store.bulk_load(self.cache.read(sha, "nq") for sha, _ in entries)
+                for batch in self._batches(entries):
+                    store.bulk_load(self.cache.read(sha, "nq") for sha in batch)
             except GovKGError:
                 # Some report's N-Quads are bad: find it with one transaction per report.
                 store.close()
@@ -158,6 +164,18 @@ class StoreWriter:
         bad = {f["sha256"] for f in failures}
         self.journal.loaded = {s["graph"]: self._key(sha, s) for sha, s in entries if sha not in bad}
         return failures
+
+    def _batches(self, entries: list[tuple[str, dict]]) -> Iterable[list[str]]:
+        batch: list[str] = []
+        size = 0
+        for sha, _ in entries:
+            batch.append(sha)
+            size += self.cache.path(sha, "nq").stat().st_size
+            if size >= BULK_BATCH_BYTES:
+                yield batch
+                batch, size = [], 0
+        if batch:
+            yield batch
 
     def _load_each(self, store: Any, entries: list[tuple[str, dict]]) -> list[dict]:
         failures = []

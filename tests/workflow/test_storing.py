@@ -54,6 +54,23 @@ def test_bulk_and_per_report_loading_give_the_same_store(tmp_path, monkeypatch, 
     assert not list((tmp_path / "bulk").glob(".store-*"))
 
 
+def test_bulk_loading_in_small_batches_gives_the_same_store(tmp_path, monkeypatch, oxigraph_stages):
+    src = write_corpus(tmp_path / "in", MANY, bad=False)
+    run(src, tmp_path / "one", stages=oxigraph_stages)
+    calls = []
+    bulk_load = Store.bulk_load
+
+    def counting(self, chunks):
+        calls.append(1)
+        return bulk_load(self, chunks)
+
+    monkeypatch.setattr(Store, "bulk_load", counting)
+    monkeypatch.setattr(storing, "BULK_BATCH_BYTES", 1)  # one report per call
+    result = run(src, tmp_path / "many", stages=oxigraph_stages)
+    assert len(calls) == len(result.reports) == len(MANY)
+    assert store_state(tmp_path / "many") == store_state(tmp_path / "one")
+
+
 def test_an_incremental_run_after_a_bulk_build_updates_graphs_in_place(tmp_path, oxigraph_stages):
     src = write_corpus(tmp_path / "in", MANY, bad=False)
     out = tmp_path / "out"
