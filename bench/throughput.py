@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -174,13 +175,18 @@ def kg_build(corpus: Path, out: Path, jobs: int, *, rebuild: bool, snapshot: Pat
     # tests --jobs only (tests/reliability checks outputs across hash seeds).
     env = dict(os.environ, PYTHONPATH=str(snapshot), PYTHONHASHSEED="0")
     before = load()
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             cwd=snapshot, env=env)
     memory = TreeMemory(proc.pid)
     stdout, stderr = proc.communicate()
     seconds = time.perf_counter() - started
-    figures = {"jobs": jobs, "seconds": round(seconds, 2), "exit": proc.returncode,
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # CPU of the build and of the workers it waited for (user + system)
+    cpu = (children.ru_utime - children_before.ru_utime) + (children.ru_stime - children_before.ru_stime)
+    figures = {"jobs": jobs, "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2),
+               "exit": proc.returncode,
                "load_before": before, "load_after": load(), **memory.stop()}
     summary = out / "summary.json"
     if summary.exists():
