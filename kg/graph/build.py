@@ -87,6 +87,8 @@ _SCHEME_OF_TYPE = {"PROGRAMME": ("programme", "programme", GK.Programme),
 _CORE_ALIASES = {"政府": "人民政府", "委": "党委", "镇委": "党委", "党委会": "党委"}
 _YEAR = re.compile(r"(20[0-9]{2})\s*年")
 _QUOTE_CONTEXT = 24
+# What joins the organisations of a list (联合县司法局、县人民法院和县公安局).
+_LIST_JOINERS = frozenset({"、", "和", "及", "与", "以及", ",", "同"})
 
 
 def report_graph(extraction: Extraction, base: Optional[str] = None) -> tuple[URIRef, Graph]:
@@ -628,6 +630,27 @@ class _Builder:
         for qi in measure.quantities:
             if 0 <= qi < len(indicators) and indicators[qi] is not None:
                 self.add(node, GK.indicator, indicators[qi])
+        self._collaborations(measure, actors, partners)
+
+    def _collaborations(self, measure: Measure, actors: set[int], partners: set[int]) -> None:
+        """Each actor of a measure collaborates with each of its partners (the government's
+        organisation when the measure names no actor: 联合县司法局开展… in a township's report)."""
+        actor_nodes = sorted({self.entity_nodes[i] for i in actors if 0 <= i < len(self.entity_nodes)
+                              and self.entity_nodes[i] is not None and self.x.entities[i].type == "ORG"})
+        if not actors and self.government_org() is not None:
+            actor_nodes = [self.government_org()]
+        for i in sorted(partners):
+            partner = self.entity_nodes[i] if 0 <= i < len(self.entity_nodes) else None
+            if partner is None:
+                continue
+            mention = self.x.entities[i]
+            for actor in actor_nodes:
+                if actor == partner or self._has(actor, GK.collaboratesWith, partner):
+                    continue
+                self.add(actor, GK.collaboratesWith, partner)
+                self.add(partner, GK.collaboratesWith, actor)
+                self.assertion(actor, GK.collaboratesWith, partner,
+                               [self.evidence(mention.start, mention.end)], "measure")
 
     def _partners(self, measure: Measure, actors: set[int]) -> set[int]:
         """Organisations working with the actor: the other side of a collaboratesWith relation
@@ -639,10 +662,17 @@ class _Builder:
                 partners.update(i for i in (rel.subject, rel.object) if i in inside)
         cues = _partner_cues()
         text = self.doc.text
-        for i in inside:
+        previous = None
+        for i in sorted(inside, key=lambda k: (self.x.entities[k].start, k)):
             mention = self.x.entities[i]
-            if mention.type == "ORG" and text[max(0, mention.start - 2):mention.start].endswith(cues):
+            if mention.type != "ORG":
+                continue
+            if text[max(0, mention.start - 2):mention.start].endswith(cues):
                 partners.add(i)
+            elif (previous is not None and previous in partners
+                  and text[self.x.entities[previous].end:mention.start] in _LIST_JOINERS):
+                partners.add(i)  # 联合县司法局、县人民法院: the rest of the list too
+            previous = i
         return partners - actors
 
     def _category_labels(self, concept: URIRef, key: str) -> None:

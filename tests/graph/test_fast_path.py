@@ -9,13 +9,14 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from conftest import BASE
 from kg.extract.measures import extract_measures
 from kg.extract.relations import extract_relations
 from kg.graph.build import report_graph, report_quads
 from kg.graph.iri import encode_part, mint
 from kg.graph.serialize import report_nquads, triples_nquads
 from kg.graph.terms import Lit
+
+BASE = "http://ex.org/"
 
 
 def test_report_quads_are_the_bytes_of_the_rdflib_graph(yuepu):

@@ -294,3 +294,36 @@ def test_every_surface_form_is_an_alias_of_its_node(kind, surface, canonical):
     node = nodes.pop()
     names = {str(o) for p in (RDFS.label, SKOS.altLabel, SKOS.prefLabel) for o in built.objects(node, p)}
     assert surface in names, names
+
+
+def test_every_organisation_of_a_partner_list_collaborates_with_the_implicit_actor():
+    text = ("月浦镇2020年法治政府建设工作报告\n1、 主要举措和成效\n"
+            "1、开展送法下乡活动。联合区司法局、区人民法院和区公安分局开展送法下乡活动。\n")
+    x = extraction(text, "t.txt", [("ORG", "区司法局"), ("ORG", "区人民法院"), ("ORG", "区公安分局")])
+    x.relations = extract_relations(x)
+    x.measures = extract_measures(x)
+    _, built = report_graph(x, base=BASE)
+    government = mint("org", "310113104000", "人民政府", base=BASE)
+    partners = {str(built.value(o, RDFS.label)) for m in built.subjects(RDF.type, GK.Measure)
+                for o in built.objects(m, GK.partner)}
+    assert partners == {"宝山区司法局", "宝山区人民法院", "宝山区公安分局"}
+    collaborators = {str(built.value(o, RDFS.label)) for o in built.objects(government, GK.collaboratesWith)}
+    assert collaborators == partners
+    for partner in built.objects(government, GK.collaboratesWith):
+        assert (partner, GK.collaboratesWith, government) in built  # symmetric, both ways
+    assertions = list(built.query(
+        """SELECT ?o ?sentence WHERE { ?a rdf:subject ?g ; rdf:predicate gk:collaboratesWith ; rdf:object ?o ;
+                                          gk:extractedBy "measure" ; gk:evidence/gk:sentence ?sentence }""",
+        initNs={"gk": GK, "rdf": RDF}, initBindings={"g": government}))
+    assert len(assertions) == 3 and all("联合区司法局" in str(s) for _, s in assertions)
+
+
+def test_an_organisation_after_a_list_that_is_no_partner_list_is_no_partner():
+    text = ("月浦镇2020年法治政府建设工作报告\n1、 主要举措和成效\n"
+            "1、开展普法。联合区司法局开展讲座,区人民法院派员参加。\n")
+    x = extraction(text, "t.txt", [("ORG", "区司法局"), ("ORG", "区人民法院")])
+    x.measures = extract_measures(x)
+    _, built = report_graph(x, base=BASE)
+    partners = {str(built.value(o, RDFS.label)) for m in built.subjects(RDF.type, GK.Measure)
+                for o in built.objects(m, GK.partner)}
+    assert partners == {"宝山区司法局"}

@@ -100,8 +100,11 @@ def test_who_implements_one_village_one_legal_adviser(sample_build):
 
 def test_who_collaborates_with_yuepu_tribunal(sample_build):
     rows = ask(sample_build["union"], "collaborators")
-    assert rows and all("司法所" in organisation for organisation, _ in rows)
-    assert any("携手月浦法庭" in sentence for _, sentence in rows)
+    by_org = {organisation: sentence for organisation, sentence in rows}
+    assert "携手月浦法庭" in by_org["月浦镇司法所"]
+    # the measure names no actor (邀请…法官为我镇…授课): the town government invited the tribunal
+    assert "邀请月浦法庭法官" in by_org["月浦镇人民政府"]
+    assert set(by_org) == {"月浦镇司法所", "月浦镇人民政府"}
 
 
 def test_laws_potou_promoted(sample_build):
