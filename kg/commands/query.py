@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
 from kg.cli import app
-from kg.errors import QueryError
+from kg.errors import GovKGError, QueryError
 from kg.query.store import DEFAULT_STORE
 
 STORE_OPTION = typer.Option(DEFAULT_STORE, "--store", help="Oxigraph store directory (written by kg build).")
@@ -84,9 +85,20 @@ def push(
     endpoint: str = typer.Option(..., "--endpoint", help="Graph Store Protocol URL, e.g. http://localhost:7878/store"),
     store: Path = STORE_OPTION,
     verify: bool = typer.Option(True, "--verify/--no-verify", help="Read each graph back and compare counts."),
+    user: Optional[str] = typer.Option(None, "--user", help="HTTP basic-auth user name for the endpoint."),
+    password_env: str = typer.Option(
+        "GOVKG_PUSH_PASSWORD", "--password-env",
+        help="Environment variable holding the password for --user (never on the command line)."),
 ) -> None:
     """Upload every named graph to another SPARQL 1.1 store (HTTP PUT per graph)."""
     from kg.query.push import push as push_graphs
 
-    sent = push_graphs(endpoint, store, verify=verify)
+    auth = None
+    if user is not None:
+        password = os.environ.get(password_env)
+        if password is None:
+            raise GovKGError(f"kg push --user {user}: no password in ${password_env} "
+                             f"(fix: export {password_env}=… or name another variable with --password-env)")
+        auth = (user, password)
+    sent = push_graphs(endpoint, store, verify=verify, auth=auth)
     typer.echo(f"pushed {len(sent)} graphs, {sum(sent.values())} triples to {endpoint}")

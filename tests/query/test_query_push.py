@@ -86,3 +86,59 @@ def test_push_to_a_read_only_endpoint_fails_loudly(disk_store, tmp_path):
     with Endpoint(disk_store, port=0) as ep:
         with pytest.raises(GovKGError, match="answered 403"):
             push(ep.url.replace("/query", "/store"), disk_store)
+
+
+class _AuthTarget:
+    """A Graph Store endpoint on loopback that wants HTTP basic auth (user / secret)."""
+
+    def __init__(self):
+        import base64
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        expected = "Basic " + base64.b64encode(b"user:secret").decode()
+        self.puts = []
+        puts = self.puts
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_PUT(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if self.headers.get("Authorization") != expected:
+                    self.send_response(401)
+                    self.send_header("WWW-Authenticate", 'Basic realm="store"')
+                    self.end_headers()
+                    return
+                puts.append((self.path, body.count(b"\n")))
+                self.send_response(201)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/store"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture()
+def auth_target():
+    server = _AuthTarget()
+    yield server
+    server.close()
+
+
+def test_cli_push_with_basic_auth_from_the_environment(disk_store, auth_target, monkeypatch):
+    args = ["push", "--endpoint", auth_target.url, "--store", str(disk_store), "--no-verify"]
+    refused = CliRunner().invoke(app, args)
+    assert refused.exit_code != 0 and "401" in str(refused.exception or refused.output)
+    missing = CliRunner().invoke(app, args + ["--user", "user"])
+    assert missing.exit_code != 0 and "GOVKG_PUSH_PASSWORD" in str(missing.exception or missing.output)
+    monkeypatch.setenv("STORE_SECRET", "secret")
+    result = CliRunner().invoke(app, args + ["--user", "user", "--password-env", "STORE_SECRET"])
+    assert result.exit_code == 0, result.output
+    assert "pushed 3 graphs, 281 triples" in result.output
+    assert len(auth_target.puts) == 3 and sum(n for _, n in auth_target.puts) == 281
