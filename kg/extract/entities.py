@@ -13,6 +13,7 @@ from typing import Iterable, Iterator, Optional
 
 from kg.extract.normalize import canonical_law, canonical_programme, clean_surface, qualify_org
 from kg.extract.quantities import find_quantities
+from kg.nlp.components import doc_text
 from kg.nlp.extensions import register_extensions
 from kg.nlp.matchers import MatchContext
 from kg.records import Document, Extraction, Mention, Sentence
@@ -64,7 +65,7 @@ def extract_entities(document: Document, nlp=None, doc=None) -> Extraction:
 
             nlp = load_pipeline()
         doc = make_doc(document, nlp)
-    elif doc.text != document.text:
+    elif doc_text(doc) != document.text:
         raise ValueError(f"{document.name}: the spaCy Doc was not made from this document's text")
     hits = doc._.kg_hits or []
     sentences = [Sentence(s.start_char, s.end_char) for s in doc.sents] if doc.has_annotation("SENT_START") \

@@ -21,6 +21,7 @@ report names it as an organisation.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections import defaultdict
@@ -86,8 +87,12 @@ def load_category_lexicon(path: Optional[str] = None) -> tuple[tuple[str, ...], 
     return tuple(keys), tuple(rows)
 
 
-def classify(title: str, headings: list[str], body: str, role: str = "") -> tuple[str, list[str]]:
+def classify(title: str, headings: list[str], body: str, role: str = "",
+             keywords: Optional[list[tuple[str, str, int]]] = None) -> tuple[str, list[str]]:
     """(main category, secondary categories) by weighted keyword hits.
+
+    ``keywords`` narrows the lexicon rows to try (in lexicon order) to those that can occur
+    at all, e.g. the ones found in the report (:func:`extract_measures`); default: every row.
 
     >>> classify("开展送民法典进乡村活动", [], "推动民法典学习宣传进乡村活动")[0]
     'law_popularisation'
@@ -95,15 +100,21 @@ def classify(title: str, headings: list[str], body: str, role: str = "") -> tupl
     ('other', [])
     """
     keys, rows = load_category_lexicon()
+    if keywords is not None:
+        rows = keywords
     scores: dict[str, float] = defaultdict(float)
     in_title: dict[str, float] = defaultdict(float)
     heading_text = "\n".join(headings)
+    searched = f"{title}\n{heading_text}\n{body}"  # one test skips a keyword found nowhere
     for key, word, weight in rows:
-        score = (title.count(word) * _TITLE_WEIGHT + heading_text.count(word) * _HEADING_WEIGHT
+        if word not in searched:
+            continue
+        title_count = title.count(word)
+        score = (title_count * _TITLE_WEIGHT + heading_text.count(word) * _HEADING_WEIGHT
                  + min(body.count(word), _BODY_CAP) * _BODY_WEIGHT)
         if score:
             scores[key] += score * weight
-            in_title[key] += title.count(word) * weight
+            in_title[key] += title_count * weight
     if role in _ROLE_PRIOR and scores:
         key, bonus = _ROLE_PRIOR[role]
         scores[key] += bonus
@@ -299,8 +310,19 @@ def _trim_tail(text: str, start: int, end: int) -> int:
     return end
 
 
-def _inside(start: int, end: int, span: MeasureSpan) -> bool:
-    return span.start <= start and end <= span.end
+class _ByStart:
+    """Indexes of items (mentions, quantities) by start offset, to list those inside a span."""
+
+    def __init__(self, items) -> None:
+        self.order = sorted(range(len(items)), key=lambda i: items[i].start)
+        self.starts = [items[i].start for i in self.order]
+        self.ends = [items[i].end for i in self.order]
+
+    def inside(self, span: MeasureSpan) -> list[int]:
+        """Indexes (ascending) of the items with span.start <= start and end <= span.end."""
+        lo = bisect.bisect_left(self.starts, span.start)
+        hi = bisect.bisect_right(self.starts, span.end)
+        return sorted(self.order[k] for k in range(lo, hi) if self.ends[k] <= span.end)
 
 
 def _government_org(extraction: Extraction) -> Optional[int]:
@@ -364,12 +386,16 @@ def extract_measures(extraction: Extraction) -> list[Measure]:
     doc = extraction.document
     spans = measure_spans(doc.text, doc.sections)
     government = _government_org(extraction)
+    entities, quantities = _ByStart(extraction.entities), _ByStart(extraction.quantities)
+    # Keywords found nowhere in the report (text, titles, headings) need no test per measure.
+    report = "\n".join([doc.text, *(sp.title for sp in spans),
+                        *("\n".join(h for h in sp.headings if h) for sp in spans)])
+    keywords = [row for row in load_category_lexicon()[1] if row[1] in report]
     measures = []
     for index, span in enumerate(spans):
         body = doc.text[span.start:span.end]
-        category, secondary = classify(span.title, [h for h in span.headings if h], body, span.role)
-        mentions = [i for i, m in enumerate(extraction.entities) if _inside(m.start, m.end, span)]
-        quantities = [i for i, q in enumerate(extraction.quantities) if _inside(q.start, q.end, span)]
+        category, secondary = classify(span.title, [h for h in span.headings if h], body, span.role, keywords)
+        mentions = entities.inside(span)
         orgs = [i for i in mentions if extraction.entities[i].type == "ORG"]
         actors = _actors(extraction, span, orgs)
         if not actors and government is not None:
@@ -384,7 +410,7 @@ def extract_measures(extraction: Extraction) -> list[Measure]:
             category=category,
             categories=secondary,
             mentions=mentions,
-            quantities=quantities,
+            quantities=quantities.inside(span),
             actors=actors,
         ))
     return measures

@@ -27,10 +27,13 @@ LEVEL_OF_SUFFIX = {"省": "province", "市": "city", "区": "county", "县": "co
 _NATIONAL = ("中央", "中共中央", "党中央", "国务院", "全国", "最高人民")
 
 
+_NOT_IN_IDS = re.compile(r"[\s《》“”「」\"'‘’<>]")
+
+
 def clean_surface(text: str) -> str:
     """NFKC, no quotes or whitespace: the form ids are built from."""
     text = unicodedata.normalize("NFKC", text)
-    return re.sub(r"[\s《》“”「」\"'‘’<>]", "", text)
+    return _NOT_IN_IDS.sub("", text)
 
 
 @lru_cache(maxsize=1)

@@ -87,14 +87,17 @@ def _counted(text: str, start: int, end: int) -> str:
 def find_quantities(text: str) -> list[Quantity]:
     """Every reported figure in ``text``, in order of position."""
     units, pattern, _, _ = _tables()
-    titles = _title_spans(text)
+    in_title = bytearray(len(text) + 1)  # 1 where a title span covers the character
+    for a, b in _title_spans(text):
+        if b > a:
+            in_title[a:b] = b"\x01" * (b - a)
     found: list[Quantity] = []
     for match in pattern.finditer(text):
         number, unit = match.group("num"), match.group("unit")
         num_start = match.start("num")
         start = match.start("pre") if match.group("pre") else num_start
         end = match.end()
-        if any(a <= num_start < b for a, b in titles):
+        if in_title[num_start]:
             continue
         if num_start > 0 and text[num_start - 1] in "第每":
             continue

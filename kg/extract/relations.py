@@ -19,6 +19,7 @@ the graph places that role at the reporting government.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -102,28 +103,46 @@ def load_patterns(path: Optional[str] = None, roles_path: Optional[str] = None) 
 def sentence_template(extraction: Extraction, start: int, end: int) -> tuple[str, list[int], list[int]]:
     """The sentence ``text[start:end]`` with entities replaced by tokens, plus, for each
     template character, the text offset where it starts and ends."""
-    text = extraction.document.text
     inside = sorted(((m.start, -m.end, i) for i, m in enumerate(extraction.entities)
                      if m.type in _TOKEN_OF_TYPE and start <= m.start and m.end <= end))
+    return _template(extraction, inside, start, end)
+
+
+def _template(extraction: Extraction, inside: list[tuple[int, int, int]], start: int,
+              end: int) -> tuple[str, list[int], list[int]]:
+    """:func:`sentence_template` given the sentence's token entities as sorted (start, -end, index)."""
+    text = extraction.document.text
     out, starts, ends = [], [], []
     pos = start
     for m_start, neg_end, i in inside:
         if m_start < pos:
             continue  # nested in a longer mention
-        for k in range(pos, m_start):
-            out.append(text[k])
-            starts.append(k)
-            ends.append(k + 1)
+        out.append(text[pos:m_start])
+        starts.extend(range(pos, m_start))
+        ends.extend(range(pos + 1, m_start + 1))
         token = f"⟦{_TOKEN_OF_TYPE[extraction.entities[i].type]}{i}⟧"
         out.append(token)
         starts.extend([m_start] * len(token))
         ends.extend([-neg_end] * len(token))
         pos = -neg_end
-    for k in range(pos, end):
-        out.append(text[k])
-        starts.append(k)
-        ends.append(k + 1)
+    out.append(text[pos:end])
+    starts.extend(range(pos, end))
+    ends.extend(range(pos + 1, end + 1))
     return "".join(out), starts, ends
+
+
+class _EntitiesByStart:
+    """Entities sorted by (start, -end, index), to list those inside a range without a full scan."""
+
+    def __init__(self, extraction: Extraction, types) -> None:
+        self.keys = sorted((m.start, -m.end, i) for i, m in enumerate(extraction.entities) if m.type in types)
+        self.starts = [k[0] for k in self.keys]
+
+    def inside(self, start: int, end: int) -> list[tuple[int, int, int]]:
+        """(start, -end, index) of the entities with start <= m.start and m.end <= end, sorted."""
+        lo = bisect.bisect_left(self.starts, start)
+        hi = bisect.bisect_right(self.starts, end)
+        return [k for k in self.keys[lo:hi] if -k[1] <= end]
 
 
 def _sentences(extraction: Extraction) -> list[Sentence]:
@@ -174,8 +193,13 @@ def extract_relations(extraction: Extraction) -> list[Relation]:
         seen.add(key)
         found.append(Relation(s, predicate, o, start, end, qualifier))
 
+    tokens = _EntitiesByStart(extraction, _TOKEN_OF_TYPE)
+    text = extraction.document.text
     for sentence in _sentences(extraction):
-        template, starts, ends = sentence_template(extraction, sentence.start, sentence.end)
+        inside = tokens.inside(sentence.start, sentence.end)
+        if not inside and "⟦" not in text[sentence.start:sentence.end]:
+            continue  # the template would be the sentence itself, with no token
+        template, starts, ends = _template(extraction, inside, sentence.start, sentence.end)
         if "⟦" not in template:
             continue
         for pattern in load_patterns():
@@ -198,12 +222,12 @@ def extract_relations(extraction: Extraction) -> list[Relation]:
                         add(s, pattern.predicate, o, span[0], span[1], qualifier)
     # An organisation whose name contains divisions is located in the last one named
     # (江门市新会区睦洲镇人民政府 -> 睦洲镇; 宝山区法律援助中心 -> 宝山区).
+    places = _EntitiesByStart(extraction, ("DIVISION", "VILLAGE"))
     for i, org in enumerate(extraction.entities):
         if org.type != "ORG":
             continue
-        nested = [(div.end, div.start, j) for j, div in enumerate(extraction.entities)
-                  if div.type in ("DIVISION", "VILLAGE") and org.start <= div.start and div.end <= org.end
-                  and (div.start, div.end) != (org.start, org.end)]
+        nested = [(-neg_end, start, j) for start, neg_end, j in places.inside(org.start, org.end)
+                  if (start, -neg_end) != (org.start, org.end)]
         if nested:
             add(i, "locatedIn", max(nested)[2], org.start, org.end)
     found.sort(key=lambda r: (r.start, r.end, PREDICATES.index(r.predicate), r.subject, r.object))

@@ -121,13 +121,11 @@ class RuleSet:
         chosen: list[Hit] = []
         occupied = bytearray(len(text) + 1)
         for h in titles:
-            for i in range(h.start, h.end):
-                occupied[i] = 1
+            _mark(occupied, h)
         for h in others:
             if h.source != "pattern:title" and any(occupied[h.start:h.end]):
                 continue
-            for i in range(h.start, h.end):
-                occupied[i] = 1
+            _mark(occupied, h)
             chosen.append(h)
         # places: one per span; a VILLAGE beats a DIVISION on the same characters; a place
         # inside a programme name (法治东里) is part of the brand, not a mention of the place
@@ -138,10 +136,15 @@ class RuleSet:
         for h in sorted(places, key=lambda h: (h.type != "VILLAGE", -(h.end - h.start), h.start)):
             if any(place_taken[h.start:h.end]):
                 continue
-            for i in range(h.start, h.end):
-                place_taken[i] = 1
+            _mark(place_taken, h)
             chosen.append(h)
         return [h for h in chosen if h.end > h.start]
+
+
+def _mark(taken: bytearray, hit: Hit) -> None:
+    """Mark the characters of ``hit`` as taken."""
+    if hit.end > hit.start:
+        taken[hit.start:hit.end] = b"\x01" * (hit.end - hit.start)
 
 
 @lru_cache(maxsize=1)

@@ -10,6 +10,43 @@ from kg.nlp.phrases import CJK, NAME_BOUNDARY, Hit, PhraseIndex
 
 __all__ = ["OrgRules"]
 
+#: Org words (word, (kind, flag)) found at each text position, longest first.
+_WordsAt = dict[int, list[tuple[str, tuple[str, str]]]]
+
+
+class _Scan:
+    """What :meth:`OrgRules.orgs` looks up once per text and shares between start positions."""
+
+    def __init__(self, text: str, place_at: dict[int, int], words: _WordsAt) -> None:
+        self.text = text
+        self.place_at = place_at  # DIVISION start -> end
+        self.words = words
+        self.heads = _heads_reachable(text, words)
+        self.bodies: dict[tuple[int, bool], int] = {}  # OrgRules._longest_body by (position, prefixed)
+
+    def level_organ(self, pos: int) -> bool:
+        """Does an organ that needs its level (政府, 党委, 人大 …) start at ``pos``?"""
+        found = self.words.get(pos)
+        return bool(found) and found[0][1] == ("core", "prefix")
+
+
+def _heads_reachable(text: str, words: _WordsAt) -> set[int]:
+    """Positions from which a run of org words (quotes allowed after a modifier, as in
+    :meth:`OrgRules._longest_body`) reaches a head word: elsewhere that finds nothing."""
+    reach: set[int] = set()
+
+    def continues(end: int, kind: str) -> bool:
+        while end not in reach:
+            if kind != "mod" or end >= len(text) or text[end] not in "“”":
+                return False
+            end += 1
+        return True
+
+    for pos in sorted(words, reverse=True):
+        if any(kind == "core" or continues(pos + len(word), kind) for word, (kind, _) in words[pos]):
+            reach.add(pos)
+    return reach
+
 
 class OrgRules:
     """Organisation names composed from head words and modifiers (data: org_*.tsv/txt)."""
@@ -28,7 +65,7 @@ class OrgRules:
         self.named_org_suffixes = sorted((c for c, flag in cores.items() if flag == "bound" and c in
                                           ("律师事务所", "中学", "小学", "幼儿园", "公司", "商贸城")), key=len, reverse=True)
         self.org_name_stop = name_stop | set(read_words("org_name_stop_chars.txt", base))
-        # For _org_at, which runs at every position: the levels (never empty: read_words drops
+        # For _org_at, which runs at many positions: the levels (never empty: read_words drops
         # blanks) by first character in self.levels order, their lengths, and the characters a
         # name can start with at all (an org word, a level, 中共); elsewhere only a division
         # chain can start one.
@@ -38,6 +75,15 @@ class OrgRules:
         self._level_set = set(self.levels)
         self._level_lengths = sorted({len(level) for level in self.levels})
         self._start_chars = {w[0] for w in self.org_words.values} | {lv[0] for lv in self.levels} | {"中"}
+        # where a level or 中共 starts (zero-width: every position, overlaps included)
+        self._opening_re = re.compile("(?=" + "|".join(re.escape(w) for w in [*self.levels, "中共"]) + ")")
+        # For _continues: (k, n) -> the continuation words of length n that would start k
+        # characters before a name's end.
+        self._straddles: dict[tuple[int, int], frozenset[str]] = {}
+        for word in self.continuations:
+            for k in range(1, len(word)):
+                key = (k, len(word))
+                self._straddles[key] = self._straddles.get(key, frozenset()) | {word}
 
     def orgs(self, text: str, places: list[Hit]) -> list[Hit]:
         """ORG hits: at every position, the longest name the head/modifier grammar allows."""
@@ -45,20 +91,28 @@ class OrgRules:
         for h in places:
             if h.type == "DIVISION":
                 place_at.setdefault(h.start, h.end)
+        # the org words at each position, longest first (looked up once per text)
+        words = {pos: found for pos in self.org_words.candidates(text)
+                 if (found := self.org_words.all_at(text, pos))}
+        scan = _Scan(text, place_at, words)
         hits = []
-        for start in range(len(text)):
-            hit = self._org_at(text, start, place_at)
+        # _org_at finds nothing where no org-word run to a head, no level, 中共 or division starts
+        starts = scan.heads | set(place_at)
+        starts.update(m.start() for m in self._opening_re.finditer(text))
+        for start in sorted(starts):
+            hit = self._org_at(scan, start)
             if hit:
                 hits.append(hit)
         return hits
 
-    def _org_at(self, text: str, start: int, place_at: dict[int, int]) -> Optional[Hit]:
+    def _org_at(self, scan: _Scan, start: int) -> Optional[Hit]:
         """The longest organisation name starting at ``start``: [中共][divisions|level] (modifier|head)* head."""
+        text, place_at = scan.text, scan.place_at
         # 我镇人民调解委员会: 我镇 is "our town", not part of the name (人民调解委员会); but
         # an organ that only a level names keeps it (我镇政府 -> 镇政府, 我镇党委 -> 镇党委).
         if start > 0 and text[start - 1] in "我本该":
             for level in self.levels:
-                if text.startswith(level, start) and not self._level_organ(text, start + len(level)):
+                if text.startswith(level, start) and not scan.level_organ(start + len(level)):
                     return None
         if start < len(text) and text[start] not in self._start_chars and start not in place_at:
             return None  # no opening here: no org word, level, 中共 or division starts at start
@@ -68,7 +122,7 @@ class OrgRules:
             if start > length and text[start - length - 1] in "我本该" and text[start - length:start] in self._level_set:
                 determined = True
                 break
-        if determined and self._level_organ(text, start):
+        if determined and scan.level_organ(start):
             return None
         openings: list[tuple[int, bool]] = [(start, determined)]
         pos = start + 2 if text.startswith("中共", start) else start
@@ -85,9 +139,12 @@ class OrgRules:
                 if text.startswith(level, chained):
                     openings.append((chained + len(level), True))
         best_end = -1
-        for opening, prefixed in openings:
-            end = self._longest_body(text, opening, prefixed)
-            best_end = max(best_end, end)
+        for opening in openings:
+            if opening[0] not in scan.heads:
+                continue  # no head word reachable: nothing to find
+            if opening not in scan.bodies:
+                scan.bodies[opening] = self._longest_body(text, *opening, scan.words)
+            best_end = max(best_end, scan.bodies[opening])
         if best_end <= start:
             return None
         name = text[start:best_end]
@@ -99,36 +156,31 @@ class OrgRules:
             return None  # 鸡鸣委文〔2026〕3号 is a document number
         return Hit("ORG", start, best_end, name, "pattern:org")
 
-    def _level_organ(self, text: str, pos: int) -> bool:
-        """Does an organ that needs its level (政府, 党委, 人大 …) start at ``pos``?"""
-        match = self.org_words.longest_at(text, pos) if pos < len(text) else None
-        return bool(match) and match[1] == ("core", "prefix")
-
-    def _longest_body(self, text: str, pos: int, prefixed: bool) -> int:
+    def _longest_body(self, text: str, pos: int, prefixed: bool, words: _WordsAt) -> int:
+        """End of the longest (modifier|head)* head run from ``pos`` (at most 8 words), else -1."""
         best = -1
-        stack: list[tuple[int, tuple]] = [(pos, ())]
+        # (position, words so far, the last word as (word, kind) or None)
+        stack: list[tuple[int, int, Optional[tuple[str, str]]]] = [(pos, 0, None)]
         while stack:
-            at, parts = stack.pop()
-            if len(parts) >= 8:
+            at, count, last = stack.pop()
+            if count >= 8:
                 continue
-            for word, (kind, flag) in self.org_words.all_at(text, at):
-                path = parts + ((word, kind, flag, at + len(word)),)
+            for word, (kind, flag) in words.get(at, ()):
                 end = at + len(word)
-                if kind == "core" and self._core_ok(list(path), prefixed) and not self._continues(text, end):
-                    best = max(best, end)
-                stack.append((at + len(word), path))
-            if parts and parts[-1][1] == "mod" and at < len(text) and text[at] in "“”":
-                stack.append((at + 1, parts))  # “法治建设”工作领导小组
+                if kind == "core" and end > best and self._core_ok(word, flag, last, prefixed) \
+                        and not self._continues(text, end):
+                    best = end
+                stack.append((end, count + 1, (word, kind)))
+            if last is not None and last[1] == "mod" and at < len(text) and text[at] in "“”":
+                stack.append((at + 1, count, last))  # “法治建设”工作领导小组
         return best
 
     def _continues(self, text: str, end: int) -> bool:
         """Does a word straddle the end of the name (执法队|伍建设, 中心|工作)?"""
-        return any(text.startswith(word, end - k)
-                   for word in self.continuations for k in range(1, len(word)))
+        return any(end >= k and text[end - k:end - k + n] in words for (k, n), words in self._straddles.items())
 
-    def _core_ok(self, parts: list[tuple[str, str, str, int]], prefixed: bool) -> bool:
-        word, _, flag, _ = parts[-1]
-        previous = parts[-2] if len(parts) > 1 else None
+    def _core_ok(self, word: str, flag: str, previous: Optional[tuple[str, str]], prefixed: bool) -> bool:
+        """May head ``word`` (with its flag) end a name after ``previous`` (word, kind)?"""
         if flag == "free":
             return True
         if flag == "prefix":

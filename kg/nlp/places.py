@@ -51,19 +51,16 @@ class PlaceRules:
         seeds = [re.sub(r"(人民政府|政府|党委|党工委|办事处)$", "", n)
                  for n in [context.government, *context.parents] if n]
         candidates: list[Hit] = []
-        pos = 0
-        while pos < len(text):
-            match = index.longest_at(text, pos)
+        after = 0  # leftmost-longest: a name found skips the positions it covers
+        for pos in index.candidates(text):
+            match = index.longest_at(text, pos) if pos >= after else None
             if not match or match[0] in self.division_stop:
-                pos += 1
                 continue
             name, level = match
             end = pos + len(name)
             if self._division_ok(text, pos, end, name, level):
                 candidates.append(Hit("DIVISION", pos, end, name, f"gazetteer:{level}"))
-                pos = end
-            else:
-                pos += 1
+                after = end
         # Townships (many share a name) must fit the report: be its government, sit under a
         # division it names, or stand alone as a name in a report that names no other place.
         upper = {h.text for h in candidates if not h.source.endswith("township")}
@@ -164,14 +161,12 @@ class PlaceRules:
         hits = []
         if names:
             index = PhraseIndex((n, n) for n in names)
-            pos = 0
-            while pos < len(text):
-                match = index.longest_at(text, pos)
+            after = 0  # leftmost-longest: a name found skips the positions it covers
+            for pos in index.candidates(text):
+                match = index.longest_at(text, pos) if pos >= after else None
                 if match:
                     hits.append(Hit("VILLAGE", pos, pos + len(match[0]), match[0], "gazetteer:village"))
-                    pos += len(match[0])
-                else:
-                    pos += 1
+                    after = pos + len(match[0])
             shorts = {re.sub(r"(村|社区|居委会)$", "", n): n for n in names}
             for match in _ENUM_VILLAGE.finditer(text):
                 items = match.group(1).split("、")

@@ -43,6 +43,8 @@ class TitleRules:
     def __init__(self, base, lexicon: PhraseIndex, org_cores: dict[str, str]) -> None:
         self.lexicon = lexicon
         self.org_cores = org_cores
+        # heads that end an organisation name in quotes (the org pass finds it)
+        self._org_heads = tuple(c for c in org_cores if org_cores[c] != "prefix" and len(c) > 1)
         self.quoted_stop = set(read_words("quoted_not_programme.txt", base))
         self.slogan_openers = read_words("quoted_slogan_openers.txt", base)
         verbs = "|".join(sorted(read_words("law_verbs.txt", base), key=len, reverse=True))
@@ -104,7 +106,7 @@ class TitleRules:
                     hits.append(Hit("PROGRAMME", offset, offset + len(part), part, "pattern:quoted"))
                     offset += len(part) + 1
                 continue
-            if any(term.endswith(c) for c in self.org_cores if self.org_cores[c] != "prefix" and len(c) > 1):
+            if term.endswith(self._org_heads):
                 continue  # organisation: the org pass finds it
             if self._looks_like_programme(term, after):
                 hits.append(Hit("PROGRAMME", start, end, term, "pattern:quoted"))

@@ -122,3 +122,26 @@ def test_phrase_index_longest_and_all():
     index = PhraseIndex([("法律", 1), ("法律援助", 2), ("法律援助中心", 3)])
     assert index.longest_at("设立法律援助中心", 2) == ("法律援助中心", 3)
     assert [p for p, _ in index.all_at("法律援助中心", 0)] == ["法律援助中心", "法律援助", "法律"]
+
+
+def test_phrase_index_candidates_cover_every_phrase_start():
+    import random
+
+    rng = random.Random(3)
+    alphabet = "法律援助中心司所镇"
+    phrases = {"".join(rng.choice(alphabet) for _ in range(rng.randint(1, 5))) for _ in range(40)}
+    index = PhraseIndex((p, p) for p in phrases)
+    for _ in range(200):
+        text = "".join(rng.choice(alphabet + "，") for _ in range(rng.randint(0, 30)))
+        starts = set(index.candidates(text))
+        for pos in range(len(text)):
+            longest = max((p for p in phrases if text.startswith(p, pos)), key=len, default=None)
+            assert index.longest_at(text, pos) == ((longest, longest) if longest else None)
+            assert [p for p, _ in index.all_at(text, pos)] == sorted(
+                (p for p in phrases if text.startswith(p, pos)), key=len, reverse=True)
+            if longest:
+                assert pos in starts
+        assert list(index.scan(text)) == [(pos, pos + len(p), p) for pos in range(len(text))
+                                          if (p := max((q for q in phrases if text.startswith(q, pos)),
+                                                       key=len, default=None))]
+    assert PhraseIndex([]).candidates("法律") == [] and list(PhraseIndex([]).scan("法律")) == []

@@ -87,3 +87,16 @@ def test_empty_and_tiny_texts():
     nlp = load_pipeline("char")
     assert list(nlp("").sents) == []
     assert nlp("。")._.kg_hits == []
+
+
+def test_array_helpers_agree_with_spacy():
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    from kg.nlp.components import SentenceSplitter, doc_text
+
+    words = ["镇", "司法所", "。", "\n", "活动", "！", "ok", "?", "末"]
+    doc = Doc(Vocab(), words=words, spaces=[False, False, False, False, True, False, True, False, False])
+    assert doc_text(doc) == doc.text
+    SentenceSplitter()(doc)
+    assert [s.text for s in doc.sents] == ["镇司法所。", "\n", "活动 ！", "ok ?", "末"]
