@@ -41,18 +41,29 @@ class OrgRules:
 
     def orgs(self, text: str, places: list[Hit]) -> list[Hit]:
         """ORG hits: at every position, the longest name the head/modifier grammar allows."""
+        # A division or village chain may open a name (西街社区 + 人民调解委员会); no name starts
+        # inside one (街社区人民调解委员会, 村村委会 are pieces of 西街社区…, 茂盛村村委会).
         place_at = {}
+        village_ends = set()
+        inside = bytearray(len(text) + 1)
         for h in places:
-            if h.type == "DIVISION":
+            if h.type in ("DIVISION", "VILLAGE"):
                 place_at.setdefault(h.start, h.end)
+                if h.type == "VILLAGE":
+                    village_ends.add(h.end)
+                for i in range(h.start + 1, h.end):
+                    inside[i] = 1
         hits = []
         for start in range(len(text)):
-            hit = self._org_at(text, start, place_at)
+            if inside[start]:
+                continue
+            hit = self._org_at(text, start, place_at, village_ends)
             if hit:
                 hits.append(hit)
         return hits
 
-    def _org_at(self, text: str, start: int, place_at: dict[int, int]) -> Optional[Hit]:
+    def _org_at(self, text: str, start: int, place_at: dict[int, int],
+                village_ends: frozenset = frozenset()) -> Optional[Hit]:
         """The longest organisation name starting at ``start``: [中共][divisions|level] (modifier|head)* head."""
         # 我镇人民调解委员会: 我镇 is "our town", not part of the name (人民调解委员会); but
         # an organ that only a level names keeps it (我镇政府 -> 镇政府, 我镇党委 -> 镇党委).
@@ -70,7 +81,7 @@ class OrgRules:
                 break
         if determined and self._level_organ(text, start):
             return None
-        openings: list[tuple[int, bool]] = [(start, determined)]
+        openings: list[tuple[int, object]] = [(start, determined)]
         pos = start + 2 if text.startswith("中共", start) else start
         if pos != start:
             openings.append((pos, False))
@@ -78,7 +89,9 @@ class OrgRules:
         while chained in place_at:  # a chain of divisions: 重庆市江津区四屏镇
             chained = place_at[chained]
         if chained != pos:
-            openings.append((chained, True))
+            # after a village only a body of its own (村委会, 党支部, 人民调解委员会), never an
+            # organ that takes its level (岑霞村 + 委 is not 岑霞村委)
+            openings.append((chained, "village" if chained in village_ends else True))
         before = text[pos - 1] if pos else ""
         if not before or before not in "社辖城园片景小都乡村街":
             for level in self._levels_by_first.get(text[chained:chained + 1], ()):
@@ -104,7 +117,7 @@ class OrgRules:
         match = self.org_words.longest_at(text, pos) if pos < len(text) else None
         return bool(match) and match[1] == ("core", "prefix")
 
-    def _longest_body(self, text: str, pos: int, prefixed: bool) -> int:
+    def _longest_body(self, text: str, pos: int, prefixed: object) -> int:
         best = -1
         stack: list[tuple[int, tuple]] = [(pos, ())]
         while stack:
@@ -126,16 +139,18 @@ class OrgRules:
         return any(text.startswith(word, end - k)
                    for word in self.continuations for k in range(1, len(word)))
 
-    def _core_ok(self, parts: list[tuple[str, str, str, int]], prefixed: bool) -> bool:
+    def _core_ok(self, parts: list[tuple[str, str, str, int]], prefixed: object) -> bool:
+        """``prefixed``: True after a level or division, "village" after a village, else False."""
         word, _, flag, _ = parts[-1]
         previous = parts[-2] if len(parts) > 1 else None
         if flag == "free":
             return True
-        if flag == "prefix":
-            return prefixed and (previous is None or previous[1] == "mod")
+        if flag == "prefix":  # 县委 + 宣传部 / 政法委: a party committee's own departments
+            return prefixed is True and (previous is None or previous[1] == "mod" or (
+                previous[0] in ("委", "党委") and (word.endswith("部") or word in ("政法委", "编办"))))
         # bound: needs a modifier or prefix right before (政府中心工作 is not an organisation)
         if previous is None:
-            return prefixed
+            return bool(prefixed)
         if previous[1] == "mod":
             return len(word) > 1 or previous[0] in self.org_domains  # 住建局, not 工作局
         return word in ("办公室", "办事处") or previous[0].endswith(("委", "党组", "政协"))

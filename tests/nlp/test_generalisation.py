@@ -60,3 +60,28 @@ def test_a_leader_named_after_the_title_is_a_person_before_any_predicate(rules, 
 ])
 def test_predicates_after_a_title_are_not_names(rules, text):
     assert not [h for h in rules.find(text, CONTEXT) if h.type == "PERSON"]
+
+
+def _hits(text, kind, names):
+    from kg.nlp.phrases import Hit
+
+    return [Hit(kind, text.index(n), text.index(n) + len(n), n, "test") for n in names]
+
+
+def test_a_village_opens_an_organisation_and_none_starts_inside_a_place(rules):
+    text = "东关村、西街社区人民调解委员会共调处纠纷。茂盛村村委会、岑霞村党支部组织学习。高岭村委会高岭村举办活动。"
+    villages = _hits(text, "VILLAGE", ["东关村", "西街社区", "茂盛村", "岑霞村", "高岭村"])
+    found = {h.text for h in rules.organisations.orgs(text, villages)}
+    assert {"西街社区人民调解委员会", "茂盛村村委会", "岑霞村党支部"} <= found
+    # not pieces of them (街社区…, 村村委会) and no organ that takes a level after a village (高岭村委)
+    assert not {o for o in found if o.startswith(("街", "村", "社区")) or o == "高岭村委"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("县委宣传部、县委政法委联合开展活动。", {"县委宣传部", "县委政法委"}),
+    ("在镇党委政府的领导下开展工作。", set()),  # 镇党委 and 政府: two organs, not one name
+])
+def test_a_party_committee_and_its_departments(rules, text, expected):
+    found = whole_orgs(rules, text)
+    assert expected <= found
+    assert "镇党委政府" not in found
