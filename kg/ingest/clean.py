@@ -38,6 +38,7 @@ __all__ = [
     "to_halfwidth",
     "unify_quotes_dashes",
     "remove_site_chrome",
+    "is_naming_chrome",
     "split_run_in_headings",
     "join_broken_words",
     "collapse_whitespace",
@@ -182,12 +183,34 @@ _CHROME_LINE = re.compile(
 )
 
 
+# Furniture that names who published the report (a portal or division in the breadcrumb, a 来源
+# field naming an organ) is kept, so that the names in it are mentions of the text like any other.
+_ORGAN_NAME = (r"[\u4e00-\u9fff]{2,24}?(?:人民政府(?:门户网站|网站)?|政府门户网站|政府网|办事处|街道|镇|乡|"
+               r"区|县|市|州|盟|旗|省|局|所|院|委员会|委|办公室|中心)")
+_SOURCE_FIELD = re.compile(rf"(?:信息来源|文章来源|来源|稿源|发布机构|发布单位|发文机关|所属机构)\s*[:：]\s*{_ORGAN_NAME}")
+_CRUMB = re.compile(r"\s*[>›»]\s*")
+_CRUMB_NAME = re.compile(_ORGAN_NAME)
+
+
+def is_naming_chrome(line: str) -> bool:
+    """True for a furniture line kept for the names in it: a 来源 field naming an organ, or a
+    breadcrumb with a portal or division in it.  Title and metadata detection skip these lines."""
+    stripped = line.strip()
+    if not (stripped and _CHROME_LINE.match(stripped)):
+        return False
+    if _SOURCE_FIELD.search(stripped):
+        return True
+    crumbs = _CRUMB.split(re.sub(r"^.*?(?:位置)\s*[:：>]\s*", "", stripped))
+    return len(crumbs) > 1 and any(_CRUMB_NAME.fullmatch(crumb) for crumb in crumbs)
+
+
 def _chrome_edits(text: str) -> list[Edit]:
     edits: list[Edit] = []
     offset = 0
     for line in text.split("\n"):
         stripped = line.strip()
-        if stripped and len(stripped) <= 160 and _CHROME_LINE.match(stripped) and not _has_report_text(stripped):
+        if (stripped and len(stripped) <= 160 and _CHROME_LINE.match(stripped) and not _has_report_text(stripped)
+                and not is_naming_chrome(stripped)):
             edits.append((offset, offset + len(line), ""))
         offset += len(line) + 1
     return edits

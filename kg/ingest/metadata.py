@@ -18,6 +18,7 @@ import re
 from typing import Optional
 
 from kg.gazetteer import short_forms
+from kg.ingest.clean import is_naming_chrome
 from kg.records import Division, ReportMeta, Section
 
 __all__ = ["extract_meta", "parse_date", "split_divisions", "normalise_government",
@@ -298,6 +299,9 @@ def extract_meta(text: str, sections: Optional[list[Section]] = None, gazetteer=
 
         gazetteer = Gazetteer.load()
     sections = sections or []
+    # Breadcrumbs and 来源 lines stay in the text for their names, but say nothing about
+    # which government reports: blank them (same length, so section offsets still hold).
+    text = "\n".join(" " * len(line) if is_naming_chrome(line) else line for line in text.split("\n"))
     fields = page_fields(_normalise_fields(fields_text) if fields_text else text)
     title = find_title(text, sections) or fields.get("标题")
     meta = ReportMeta(title=title)

@@ -80,8 +80,9 @@ class RuleSet:
         hits += self.titles.honours(work)
         places = self.places.divisions(work, context)
         hits += places
-        hits += self.places.villages(work, places, context)
-        hits += self.organisations.orgs(work, places)
+        villages = self.places.villages(work, places, context)
+        hits += villages
+        hits += self.organisations.orgs(work, places + villages)
         hits += self.organisations.named_orgs(work, places)
         hits += self.places.place_brands(work, places)
         hits += self.persons.persons(work)

@@ -17,12 +17,14 @@ _WordsAt = dict[int, list[tuple[str, tuple[str, str]]]]
 class _Scan:
     """What :meth:`OrgRules.orgs` looks up once per text and shares between start positions."""
 
-    def __init__(self, text: str, place_at: dict[int, int], words: _WordsAt) -> None:
+    def __init__(self, text: str, place_at: dict[int, int], words: _WordsAt,
+                 village_ends: frozenset = frozenset()) -> None:
         self.text = text
-        self.place_at = place_at  # DIVISION start -> end
+        self.place_at = place_at  # DIVISION or VILLAGE start -> end
+        self.village_ends = village_ends  # where a village ends
         self.words = words
         self.heads = _heads_reachable(text, words)
-        self.bodies: dict[tuple[int, bool], int] = {}  # OrgRules._longest_body by (position, prefixed)
+        self.bodies: dict[tuple[int, object], int] = {}  # OrgRules._longest_body by (position, prefixed)
 
     def level_organ(self, pos: int) -> bool:
         """Does an organ that needs its level (政府, 党委, 人大 …) start at ``pos``?"""
@@ -87,19 +89,26 @@ class OrgRules:
 
     def orgs(self, text: str, places: list[Hit]) -> list[Hit]:
         """ORG hits: at every position, the longest name the head/modifier grammar allows."""
+        # A division or village chain may open a name (西街社区 + 人民调解委员会); no name starts
+        # inside one (街社区人民调解委员会, 村村委会 are pieces of 西街社区…, 茂盛村村委会).
         place_at = {}
+        village_ends = set()
+        inside = set()
         for h in places:
-            if h.type == "DIVISION":
+            if h.type in ("DIVISION", "VILLAGE"):
                 place_at.setdefault(h.start, h.end)
+                if h.type == "VILLAGE":
+                    village_ends.add(h.end)
+                inside.update(range(h.start + 1, h.end))
         # the org words at each position, longest first (looked up once per text)
         words = {pos: found for pos in self.org_words.candidates(text)
                  if (found := self.org_words.all_at(text, pos))}
-        scan = _Scan(text, place_at, words)
+        scan = _Scan(text, place_at, words, frozenset(village_ends))
         hits = []
-        # _org_at finds nothing where no org-word run to a head, no level, 中共 or division starts
+        # _org_at finds nothing where no org-word run to a head, no level, 中共 or place starts
         starts = scan.heads | set(place_at)
         starts.update(m.start() for m in self._opening_re.finditer(text))
-        for start in sorted(starts):
+        for start in sorted(starts - inside):
             hit = self._org_at(scan, start)
             if hit:
                 hits.append(hit)
@@ -124,7 +133,7 @@ class OrgRules:
                 break
         if determined and scan.level_organ(start):
             return None
-        openings: list[tuple[int, bool]] = [(start, determined)]
+        openings: list[tuple[int, object]] = [(start, determined)]
         pos = start + 2 if text.startswith("中共", start) else start
         if pos != start:
             openings.append((pos, False))
@@ -132,7 +141,9 @@ class OrgRules:
         while chained in place_at:  # a chain of divisions: 重庆市江津区四屏镇
             chained = place_at[chained]
         if chained != pos:
-            openings.append((chained, True))
+            # after a village only a body of its own (村委会, 党支部, 人民调解委员会), never an
+            # organ that takes its level (岑霞村 + 委 is not 岑霞村委)
+            openings.append((chained, "village" if chained in scan.village_ends else True))
         before = text[pos - 1] if pos else ""
         if not before or before not in "社辖城园片景小都乡村街":
             for level in self._levels_by_first.get(text[chained:chained + 1], ()):
@@ -156,7 +167,7 @@ class OrgRules:
             return None  # 鸡鸣委文〔2026〕3号 is a document number
         return Hit("ORG", start, best_end, name, "pattern:org")
 
-    def _longest_body(self, text: str, pos: int, prefixed: bool, words: _WordsAt) -> int:
+    def _longest_body(self, text: str, pos: int, prefixed: object, words: _WordsAt) -> int:
         """End of the longest (modifier|head)* head run from ``pos`` (at most 8 words), else -1."""
         best = -1
         # (position, words so far, the last word as (word, kind) or None)
@@ -179,15 +190,17 @@ class OrgRules:
         """Does a word straddle the end of the name (执法队|伍建设, 中心|工作)?"""
         return any(end >= k and text[end - k:end - k + n] in words for (k, n), words in self._straddles.items())
 
-    def _core_ok(self, word: str, flag: str, previous: Optional[tuple[str, str]], prefixed: bool) -> bool:
-        """May head ``word`` (with its flag) end a name after ``previous`` (word, kind)?"""
+    def _core_ok(self, word: str, flag: str, previous: Optional[tuple[str, str]], prefixed: object) -> bool:
+        """May head ``word`` (with its flag) end a name after ``previous`` (word, kind)?
+        ``prefixed``: True after a level or division, "village" after a village, else False."""
         if flag == "free":
             return True
-        if flag == "prefix":
-            return prefixed and (previous is None or previous[1] == "mod")
+        if flag == "prefix":  # 县委 + 宣传部 / 政法委: a party committee's own departments
+            return prefixed is True and (previous is None or previous[1] == "mod" or (
+                previous[0] in ("委", "党委") and (word.endswith("部") or word in ("政法委", "编办"))))
         # bound: needs a modifier or prefix right before (政府中心工作 is not an organisation)
         if previous is None:
-            return prefixed
+            return bool(prefixed)
         if previous[1] == "mod":
             return len(word) > 1 or previous[0] in self.org_domains  # 住建局, not 工作局
         return word in ("办公室", "办事处") or previous[0].endswith(("委", "党组", "政协"))

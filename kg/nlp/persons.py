@@ -9,6 +9,11 @@ from kg.nlp.phrases import CJK, NAME_BOUNDARY, Hit, PhraseIndex
 
 __all__ = ["PersonRules"]
 
+# First characters of what follows a title + name as its predicate (主任翟业明任…, 书记刘建国切实
+# 履行…, 镇长王海亲自部署…): 任 担 作 讲 出 参 带 主 切 认 亲 积 高 深 严 组 牵 召 率 多 专 定 每 先
+# 始 坚 履 负 分 督 听 强 对 到 在 为 同 与 和 及 等 (not 要 指 部 全: 严格要求, 全面部署).
+_PREDICATE_STARTS = "任担作讲出参带主切认亲积高深严组牵召率多专定每先始坚履负分督听强对到在为同与和及等"
+
 
 class PersonRules:
     def __init__(self, base, name_stop: set[str]) -> None:
@@ -34,7 +39,7 @@ class PersonRules:
             for length in (3, 2):
                 name = text[end:end + length]
                 nxt = text[end + length:end + length + 1]
-                if self._name_ok(name) and (not nxt or nxt in NAME_BOUNDARY or nxt in "任主作讲带出参担"):
+                if self._name_ok(name) and (not nxt or nxt in NAME_BOUNDARY or nxt in _PREDICATE_STARTS):
                     hits.append(Hit("PERSON", end, end + length, name, "pattern:title-name"))
                     break
             # name + title: 林继凯律师, 李胜镇长

@@ -80,13 +80,13 @@ def test_unify_quotes_dashes(raw, expected):
     "- [ 发文字号 ] 鸡鸣委文〔2026〕3号",
     "| 索引号: | 1137030500421943XY/2026-5561816 | 文号: | |",
     "|---|---|---|---|",
-    "当前位置:首页 > 政府信息公开 > 乡镇街 > 东风路街道",
-    "首页 > 海丰县人民政府门户网站 > 专题专栏",
+    "当前位置:首页 > 政府信息公开 > 乡镇街",
+    "首页 > 政务公开 > 法治政府建设年度报告",
     "长者版 无障碍阅读",
     "- 分享到 :",
     "大",
     "字体:【",
-    "发表日期:2024-03-19    文章来源:东风路街道",
+    "发表日期:2024-03-19    文章来源:本网",
     "相关词条:法治政府",
     "打印本页 关闭窗口",
     "海滨街2020年法治政府建设情况.docx",
@@ -105,6 +105,28 @@ def test_remove_site_chrome_drops(line):
 ])
 def test_remove_site_chrome_keeps(line):
     assert C.remove_site_chrome(line) == line
+
+
+@pytest.mark.parametrize("line", [
+    "首页 > 海丰县人民政府门户网站 > 专题专栏 > 海丰县法治政府建设年度报告公开 > 2025年",
+    "当前位置:首页 > 政府信息公开 > 乡镇街 > 东风路街道",
+    "发表日期:2024-03-19    文章来源:东风路街道",
+    "发布时间:2025-04-11 16:33信息来源:辰溪县小龙门乡",
+    "来源:大冶市殷祖镇人民政府",
+    "发布机构:坡头区司法局",
+])
+def test_furniture_naming_the_publisher_is_kept_for_its_names(line):
+    """ANNOTATION.md counts every name the text mentions: a 来源 field or a breadcrumb naming a
+    government is part of the text (the title and metadata ignore it, see test_ingest_metadata)."""
+    assert C.is_naming_chrome(line)
+    assert C.remove_site_chrome(f"报告标题\n{line}\n正文。").split("\n") == ["报告标题", line, "正文。"]
+
+
+@pytest.mark.parametrize("line", ["一、推进法治政府建设的主要举措和成效", "您的位置:首页 > 政务公开",
+                                  "发布时间:2020-02-21 10:02 来源: 本网 字号: 【大】 【中】 【小】",
+                                  "首页 > 法治政府建设", "作者:张三", "来源:新华网"])
+def test_other_lines_are_not_naming_furniture(line):
+    assert not C.is_naming_chrome(line)
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -138,8 +160,9 @@ def test_clean_real_page_header():
     raw = ("小龍門鄉2024年法治政府建設情況報告\n\n發布時間:2025-04-11 16:33 信息來源:辰溪縣小龍門鄉\n\n"
            "一、2024年度推進法治政府建設的主要舉措和成效\n\n（一） 加強鄉鎮政府職能轉變。")
     text, mapping = C.clean(raw)
-    assert text == ("小龙门乡2024年法治政府建设情况报告\n一、2024年度推进法治政府建设的主要举措和成效\n"
-                    "(一) 加强乡镇政府职能转变。")
+    # the page fields line stays for the name in its 信息来源 field
+    assert text == ("小龙门乡2024年法治政府建设情况报告\n发布时间:2025-04-11 16:33信息来源:辰溪县小龙门乡\n"
+                    "一、2024年度推进法治政府建设的主要举措和成效\n(一) 加强乡镇政府职能转变。")
     i = text.index("加强")
     assert raw[mapping[i]:mapping[i] + 2] == "加強"
 

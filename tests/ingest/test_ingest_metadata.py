@@ -152,3 +152,17 @@ def test_corpus_agreement(corpus_reports, gold):
     print("metadata agreement:", {k: f"{v}/{n}" for k, v in counts.items()})
     assert rates["year"] >= 0.95 and rates["date"] >= 0.9 and rates["level"] >= 0.9
     assert rates["government"] >= 0.85 and rates["parents"] >= 0.85
+
+
+@pytest.mark.parametrize("furniture", [
+    "首页 > 海丰县人民政府门户网站 > 专题专栏 > 海丰县法治政府建设年度报告公开 > 2025年",
+    "发布时间:2026-01-05 信息来源:海丰县平东镇",
+])
+def test_furniture_naming_a_government_is_text_but_not_the_reporting_government(furniture):
+    text = (f"{furniture}\n2025年,在县委、县政府的正确领导下,平东镇持续推进法治政府建设,现报告如下:\n"
+            "一、主要举措\n(一)加强组织领导。镇党委召开专题会议3次。\n")
+    doc = load_text(text, name="057.txt")
+    assert furniture.replace(" 信息", "信息") in doc.text.split("\n")  # its names are mentions
+    assert (doc.meta.government, doc.meta.level) == ("平东镇", "township")
+    assert doc.meta.parents[:1] == ["海丰县"]
+    assert doc.meta.title is None or "首页" not in doc.meta.title
