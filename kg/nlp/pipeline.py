@@ -10,6 +10,7 @@ of the installed ``pkuseg`` package and a domain user dictionary), followed by t
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib.util
 import io
 from functools import lru_cache
@@ -40,7 +41,16 @@ def pkuseg_model_dir() -> Path:
 
 def load_pipeline(segmenter: Optional[str] = None, config: Optional[Path] = None):
     """The GovKG pipeline for ``segmenter`` (default: the config's) and ``config`` (default: shipped)."""
-    return _load(segmenter, str(Path(config).resolve()) if config else str(DEFAULT_CONFIG))
+    # Loading makes millions of objects that all stay alive (pkuseg's 2.6 M-entry feature
+    # table, the gazetteer): the garbage collector's passes over them would find nothing
+    # and cost a quarter of the load time (4.6 s -> 3.6 s without them).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(segmenter, str(Path(config).resolve()) if config else str(DEFAULT_CONFIG))
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @lru_cache(maxsize=4)
