@@ -86,8 +86,13 @@ def derive_artifacts(graph_iri: str, nquads: bytes, prefixes: dict[str, str]) ->
         return BlankNode(f"r{rid}x{term.value}") if isinstance(term, BlankNode) else term
 
     parsed = list(parse(nquads, RdfFormat.N_QUADS))
-    has_bnodes = any(type(q.subject) is BlankNode or type(q.object) is BlankNode for q in parsed)
-    if not has_bnodes and all(q.graph_name == graph for q in parsed):
+    # a blank node is written _:label, so without "_:" anywhere there is none; every line
+    # ends with " <graph> .\n" when that tail occurs once per line (it ends a line)
+    has_bnodes = b"_:" in nquads and any(
+        type(q.subject) is BlankNode or type(q.object) is BlankNode for q in parsed)
+    in_graph = nquads.count(f" <{graph_iri}> .\n".encode("utf-8")) == nquads.count(b"\n") == len(parsed) \
+        or all(q.graph_name == graph for q in parsed)
+    if not has_bnodes and in_graph:
         # The usual case: the stage's sorted N-Quads are used as they are.
         quads = parsed
         nq = nquads
