@@ -136,3 +136,20 @@ def test_a_bulk_load_failure_leaves_the_old_store_and_names_no_report(tmp_path, 
     graphs, count, _ = store_state(out)
     assert graphs == sorted(r["graph"] for r in result.reports)
     assert count == result.quads
+
+
+@pytest.mark.parametrize("batch_bytes", [storing.BULK_BATCH_BYTES, 1])
+def test_a_build_that_stops_leaves_the_old_store_and_no_new_one(tmp_path, monkeypatch, oxigraph_stages,
+                                                                batch_bytes):
+    monkeypatch.setattr(storing, "BULK_BATCH_BYTES", batch_bytes)  # 1: graphs loaded as they come
+    src = write_corpus(tmp_path / "in", MANY, bad=False)
+    out = tmp_path / "out"
+    run(src, out, stages=oxigraph_stages)
+    before = store_state(out)
+    for name in MANY:  # every report changes: a fresh store is built ...
+        (src / name).write_text((src / name).read_text("utf-8") + "改。\n", "utf-8")
+    (src / "zz_crash.txt").write_text("BOOM 坡头镇", encoding="utf-8")  # ... and one fails
+    stopped = run(src, out, stages=oxigraph_stages, strict=True)
+    assert stopped.aborted
+    assert store_state(out) == before
+    assert not list(out.glob(".store-*"))
