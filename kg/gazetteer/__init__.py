@@ -65,13 +65,19 @@ class Gazetteer:
         self._by_short: dict[str, list[Division]] = defaultdict(list)
         self._children: dict[str, list[Division]] = defaultdict(list)
         self._villages: dict[str, dict[str, list[str]]] = {}
+        self._names: dict[Optional[str], set[str]] = defaultdict(set)  # level (None: all) -> names
         for div in divisions:
             self._by_key[division_key(div)] = div
             self._by_name[div.name].append(div)
-            for short in {div.short_name, *short_forms(div.name)} - {None, "", div.name}:
+            shorts = {div.short_name, *short_forms(div.name)} - {None, ""}
+            for short in shorts - {div.name}:
                 self._by_short[short].append(div)
             if div.parent_code:
                 self._children[div.parent_code].append(div)
+            for level in (div.level, None):
+                self._names[level].add(div.name)
+                self._names[level].update(shorts)
+        self._sorted_names: dict[Optional[str], list[str]] = {}
 
     @classmethod
     def load(cls, directory: Optional[Path] = None) -> "Gazetteer":
@@ -155,12 +161,13 @@ class Gazetteer:
 
     def names(self, level: Optional[str] = None) -> Iterable[str]:
         """Every full and short name (at one level if given), sorted, for phrase matching."""
-        out = set()
-        for div in self._by_key.values():
-            if level is None or div.level == level:
-                out.add(div.name)
-                out.update(s for s in (div.short_name, *short_forms(div.name)) if s)
-        return sorted(out)
+        if level not in self._sorted_names:
+            self._sorted_names[level] = tuple(sorted(self._names.get(level, ())))
+        return self._sorted_names[level]
+
+    def is_full_name(self, name: str) -> bool:
+        """Is ``name`` the full name of some division (not only a short form)?"""
+        return bool(self._by_name.get(name))
 
     def _as_division(self, ref: DivisionRef) -> Division:
         if isinstance(ref, Division):

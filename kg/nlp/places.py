@@ -37,8 +37,7 @@ class PlaceRules:
                     for name in self.gazetteer.names(level):
                         if len(name) < 2:
                             continue
-                        full = any(d.name == name for d in self.gazetteer.lookup(name))
-                        if full:
+                        if self.gazetteer.is_full_name(name):
                             entries.append((name, level))
                         elif level == "province":
                             entries.append((name, "province-short"))
