@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator, Sequence
 
@@ -23,7 +24,7 @@ from kg import io
 from kg.cache import ReportCache
 from kg.workflow.unit import strip_prefix_header
 
-__all__ = ["prefix_header", "write_trig", "write_ttl", "write_jsonld", "copy_ontology",
+__all__ = ["prefix_header", "write_corpus_files", "write_trig", "write_ttl", "write_jsonld", "copy_ontology",
            "merge_sorted_unique", "unchanged_outputs", "forget_outputs", "record_outputs",
            "CORPUS_FILES"]
 
@@ -44,6 +45,21 @@ def prefix_header(prefixes: dict[str, str]) -> bytes:
 def _copy_into(out: BinaryIO, path: Path) -> None:
     with open(path, "rb") as handle:
         shutil.copyfileobj(handle, out, _COPY)
+
+
+def write_corpus_files(out: Path, cache: ReportCache, shas: Sequence[str],
+                       prefixes: dict[str, str]) -> int:
+    """kg.trig, kg.ttl and kg.jsonld in ``out``, written at the same time (each by its own
+    thread: the work is reading, writing and fsync, which release the GIL); returns the
+    number of shared triples (see :func:`write_ttl`).  Each file's bytes depend only on
+    the cache entries, never on the threads' timing."""
+    with ThreadPoolExecutor(max_workers=3, thread_name_prefix="govkg-assemble") as pool:
+        trig = pool.submit(write_trig, out / "kg.trig", cache, shas, prefixes)
+        ttl = pool.submit(write_ttl, out / "kg.ttl", cache, shas, prefixes)
+        jsonld = pool.submit(write_jsonld, out / "kg.jsonld", cache, shas)
+        trig.result()
+        jsonld.result()
+        return ttl.result()
 
 
 def write_trig(path: Path, cache: ReportCache, shas: Sequence[str], prefixes: dict[str, str]) -> None:

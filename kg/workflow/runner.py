@@ -229,9 +229,7 @@ def build(paths: Optional[Iterable[Any]] = None, out_dir: Any = settings.DEFAULT
     shared = assemble.unchanged_outputs(out, made_from, prefixes)
     if shared is None:  # something changed: assemble the corpus files again
         assemble.forget_outputs(out)  # a kill while rewriting must not look "unchanged"
-        assemble.write_trig(out / "kg.trig", cache, ordered, prefixes)
-        shared = assemble.write_ttl(out / "kg.ttl", cache, ordered, prefixes)
-        assemble.write_jsonld(out / "kg.jsonld", cache, ordered)
+        shared = assemble.write_corpus_files(out, cache, ordered, prefixes)
         assemble.record_outputs(out, made_from, prefixes, shared)
     result.triples = shared + sum(summaries[sha].get("triples", 0)
                                   - summaries[sha].get("shared_triples", 0) for sha in ordered)
