@@ -108,9 +108,11 @@ def ceiling(corpus: Path, max_chars: int) -> dict:
         if model is None:
             continue
         model.make_doc(texts[0][:200])  # warm up
-        started = time.perf_counter()
-        tokens = sum(len(model.make_doc(t)) for t in texts)
-        seconds = time.perf_counter() - started
+        seconds = float("inf")
+        for _ in range(2):  # the best of two passes: the limit, not the machine's noise
+            started = time.perf_counter()
+            tokens = sum(len(model.make_doc(t)) for t in texts)
+            seconds = min(seconds, time.perf_counter() - started)
         figures.update({f"{label}tokens": tokens, f"{label}seconds": round(seconds, 2),
                         f"{label}chars_per_s": round(total / seconds)})
     return figures
@@ -174,6 +176,8 @@ def kg_build(corpus: Path, out: Path, jobs: int, *, rebuild: bool, snapshot: Pat
     # One hash seed for every run, so that comparing the -j 1 and -j 2 outputs
     # tests --jobs only (tests/reliability checks outputs across hash seeds).
     env = dict(os.environ, PYTHONPATH=str(snapshot), PYTHONHASHSEED="0")
+    # The previous step's gigabytes still being written back would stall this step's fsyncs.
+    os.sync()
     before = load()
     children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
