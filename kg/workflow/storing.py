@@ -94,10 +94,9 @@ class StoreWriter:
         self.in_store = {graph_name(g) for g in self.store.graphs()} if self.store is not None else set()
         self.bulk = False
         self._unflushed = 0
-        # fresh-store mode: the new store, the batch not loaded yet, what is loaded, what failed
+        # fresh-store mode: the new store (while rebuild() fills it) and the reports it refused
         self._new_dir: Optional[Path] = None
         self._new: Any = None
-        self._loaded: set[str] = set()
         self._failed: dict[str, str] = {}
 
     def _key(self, sha: str, summary: dict) -> str:
@@ -116,13 +115,11 @@ class StoreWriter:
         return self.bulk
 
     def add(self, sha: str, summary: dict) -> None:
-        """Take one report's graph: loaded now in its own transaction (per-report mode), or
-        added to the batch the bulk loader takes next (fresh-store mode)."""
+        """Take one report's graph: loaded now in its own transaction (per-report mode); in
+        fresh-store mode nothing happens yet (:meth:`rebuild` loads every wanted graph)."""
         if self.store is None:
             return
-        if self.bulk:
-            return  # rebuild() loads every wanted graph at the end
-        if not self.needs_load(sha, summary):
+        if self.bulk or not self.needs_load(sha, summary):
             return
         graph = summary["graph"]
         nquads = self.cache.read(sha, "nq")
@@ -158,7 +155,6 @@ class StoreWriter:
         also clears what the failed call left of each graph) and that report alone fails."""
         try:
             self._new.bulk_load(self.cache.read(sha, "nq") for sha in batch)
-            self._loaded.update(batch)
             return
         except GovKGError:
             pass
@@ -166,14 +162,14 @@ class StoreWriter:
             graph = json.loads(self.cache.read(sha, "json"))["graph"]
             try:
                 self._new.replace_graph(graph, self.cache.read(sha, "nq"))
-                self._loaded.add(sha)
             except (GovKGError, SyntaxError) as err:
                 self._new.remove_graph(graph)
                 self._failed[sha] = f"cannot store its graph: {err}"
 
     def rebuild(self, entries: Iterable[tuple[str, dict]]) -> list[dict]:
-        """Fresh-store mode, after processing: load what is left, then swap the new store in for
-        the graphs of ``entries`` (sha, summary).  Returns the failures (sha256, reason)."""
+        """Fresh-store mode, after processing: bulk-load the graphs of ``entries`` (sha, summary)
+        into a new store, a batch of :data:`BULK_BATCH_BYTES` at a time, and swap it in.
+        Returns the failures (sha256, reason)."""
         entries = list(entries)
         self._new_dir = Path(tempfile.mkdtemp(prefix=".store-new-", dir=self.out))
         self._new = self.open_store(self._new_dir)
