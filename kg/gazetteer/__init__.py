@@ -77,7 +77,7 @@ class Gazetteer:
             for level in (div.level, None):
                 self._names[level].add(div.name)
                 self._names[level].update(shorts)
-        self._sorted_names: dict[Optional[str], list[str]] = {}
+        self._sorted_names: dict[Optional[str], tuple[str, ...]] = {}
 
     @classmethod
     def load(cls, directory: Optional[Path] = None) -> "Gazetteer":

@@ -96,8 +96,7 @@ def report_graph(extraction: Extraction, base: Optional[str] = None) -> tuple[UR
 
     ``base`` defaults to :data:`kg.settings.BASE_IRI` (``GOVKG_BASE_IRI``), read at call time.
     """
-    builder = _Builder(extraction, settings.BASE_IRI if base is None else base)
-    builder.build()
+    builder = _built(extraction, base)
     return builder.graph_iri, builder.graph()
 
 
@@ -105,9 +104,14 @@ def report_quads(extraction: Extraction, base: Optional[str] = None) -> tuple[st
     """The report's named-graph IRI and its sorted N-Quads: the same bytes as
     ``report_nquads(*report_graph(extraction))``, without building an rdflib Graph (the
     build's fast path; rdflib's store costs more than the rest of the graph stage)."""
+    builder = _built(extraction, base)
+    return str(builder.graph_iri), builder.nquads()
+
+
+def _built(extraction: Extraction, base: Optional[str]) -> "_Builder":
     builder = _Builder(extraction, settings.BASE_IRI if base is None else base)
     builder.build()
-    return str(builder.graph_iri), triples_nquads(builder.graph_iri, builder._triples)
+    return builder
 
 
 def section_path_at(sections: Iterable[Section], offset: int) -> tuple[int, ...]:
@@ -220,6 +224,10 @@ class _Builder:
 
     def _has(self, s, p, o) -> bool:
         return (s, p, o) in self._triples
+
+    def nquads(self) -> bytes:
+        """The triples added so far as sorted N-Quads in the report's graph."""
+        return triples_nquads(self.graph_iri, self._triples)
 
     def graph(self) -> Graph:
         """The rdflib Graph of the triples added so far (same triples, added in the same order)."""
@@ -602,8 +610,9 @@ class _Builder:
         self.add(node, GK.evidence, self.evidence(measure.start, measure.end))
         actors = set(measure.actors)
         partners = self._partners(measure, actors)
-        if not actors and self.government_org() is not None:
-            self.add(node, GK.actor, self.government_org())
+        implicit_actor = None if actors else self.government_org()
+        if implicit_actor is not None:
+            self.add(node, GK.actor, implicit_actor)
         ignored_places = {n for n, _ in self.chain}
         for i in sorted(set(measure.mentions) | actors):
             target = self.entity_nodes[i] if 0 <= i < len(self.entity_nodes) else None
@@ -630,15 +639,16 @@ class _Builder:
         for qi in measure.quantities:
             if 0 <= qi < len(indicators) and indicators[qi] is not None:
                 self.add(node, GK.indicator, indicators[qi])
-        self._collaborations(measure, actors, partners)
+        self._collaborations(actors, partners, implicit_actor)
 
-    def _collaborations(self, measure: Measure, actors: set[int], partners: set[int]) -> None:
-        """Each actor of a measure collaborates with each of its partners (the government's
-        organisation when the measure names no actor: 联合县司法局开展… in a township's report)."""
-        actor_nodes = sorted({self.entity_nodes[i] for i in actors if 0 <= i < len(self.entity_nodes)
-                              and self.entity_nodes[i] is not None and self.x.entities[i].type == "ORG"})
-        if not actors and self.government_org() is not None:
-            actor_nodes = [self.government_org()]
+    def _collaborations(self, actors: set[int], partners: set[int], implicit_actor: Optional[URIRef]) -> None:
+        """Each actor of a measure collaborates with each of its partners (``implicit_actor``, the
+        government's organisation, when the measure names no actor: 联合县司法局开展…)."""
+        if implicit_actor is not None:
+            actor_nodes = [implicit_actor]
+        else:
+            actor_nodes = sorted({self.entity_nodes[i] for i in actors if 0 <= i < len(self.entity_nodes)
+                                  and self.entity_nodes[i] is not None and self.x.entities[i].type == "ORG"})
         for i in sorted(partners):
             partner = self.entity_nodes[i] if 0 <= i < len(self.entity_nodes) else None
             if partner is None:

@@ -196,8 +196,11 @@ def is_naming_chrome(line: str) -> bool:
     """True for a furniture line kept for the names in it: a 来源 field naming an organ, or a
     breadcrumb with a portal or division in it.  Title and metadata detection skip these lines."""
     stripped = line.strip()
-    if not (stripped and _CHROME_LINE.match(stripped)):
-        return False
+    return bool(stripped and _CHROME_LINE.match(stripped)) and _names_publisher(stripped)
+
+
+def _names_publisher(stripped: str) -> bool:
+    """Does a furniture line name an organ in a 来源 field, or a portal or division in a breadcrumb?"""
     if _SOURCE_FIELD.search(stripped):
         return True
     crumbs = _CRUMB.split(re.sub(r"^.*?(?:位置)\s*[:：>]\s*", "", stripped))
@@ -210,7 +213,7 @@ def _chrome_edits(text: str) -> list[Edit]:
     for line in text.split("\n"):
         stripped = line.strip()
         if (stripped and len(stripped) <= 160 and _CHROME_LINE.match(stripped) and not _has_report_text(stripped)
-                and not is_naming_chrome(stripped)):
+                and not _names_publisher(stripped)):
             edits.append((offset, offset + len(line), ""))
         offset += len(line) + 1
     return edits

@@ -22,7 +22,6 @@ entries do not match (see :class:`kg.cache.StoreJournal`).
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
@@ -149,17 +148,17 @@ class StoreWriter:
                 self.journal.removed(graph)
 
     # -- fresh store ------------------------------------------------------------------
-    def _load_batch(self, batch: list[str]) -> None:
-        """Bulk-load a batch of reports' graphs into the new store.  If the loader refuses some
-        report's N-Quads, the batch is loaded again one report per transaction (replace_graph
-        also clears what the failed call left of each graph) and that report alone fails."""
+    def _load_batch(self, batch: list[tuple[str, str]]) -> None:
+        """Bulk-load a batch of reports' graphs, (sha, graph IRI) pairs, into the new store.  If
+        the loader refuses some report's N-Quads, the batch is loaded again one report per
+        transaction (replace_graph also clears what the failed call left of each graph) and
+        that report alone fails."""
         try:
-            self._new.bulk_load(self.cache.read(sha, "nq") for sha in batch)
+            self._new.bulk_load(self.cache.read(sha, "nq") for sha, _ in batch)
             return
         except GovKGError:
             pass
-        for sha in batch:
-            graph = json.loads(self.cache.read(sha, "json"))["graph"]
+        for sha, graph in batch:
             try:
                 self._new.replace_graph(graph, self.cache.read(sha, "nq"))
             except (GovKGError, SyntaxError) as err:
@@ -173,10 +172,10 @@ class StoreWriter:
         entries = list(entries)
         self._new_dir = Path(tempfile.mkdtemp(prefix=".store-new-", dir=self.out))
         self._new = self.open_store(self._new_dir)
-        batch: list[str] = []
+        batch: list[tuple[str, str]] = []
         size = 0
-        for sha, _ in entries:
-            batch.append(sha)
+        for sha, summary in entries:
+            batch.append((sha, summary["graph"]))
             size += self.cache.path(sha, "nq").stat().st_size
             if size >= BULK_BATCH_BYTES:
                 self._load_batch(batch)
