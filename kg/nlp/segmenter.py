@@ -41,7 +41,7 @@ import numpy as np
 __all__ = ["FastPkuseg", "PkusegTables", "compile_tables", "load_tables", "cache_root"]
 
 #: Bump when the table layout or the compilation changes.
-FORMAT = 1
+FORMAT = 2
 
 KEYWORDS = "-._,|/*:"  # pkuseg's FeatureExtractor.keywords, all renamed to "&"
 NUM_TOKEN, LETTER_TOKEN, NOWORD_TOKEN = "**Num", "**Letter", "**noWord"
@@ -76,6 +76,8 @@ class PkusegTables:
     word_feature_right: np.ndarray  # int32 per word id: feature "w1.<word>" or -1
     pair_keys: dict  # "l" / "r" -> sorted int64 keys (pre * n_words + post)
     pair_ids: dict  # "l" / "r" -> int32 feature ids, aligned
+    merge_keys: np.ndarray  # open table of the default post-processing words' substring hashes
+    merge_values: np.ndarray
     node_weights: np.ndarray  # float64 (n_feature + 1, n_tag); the last row is zeros
     edge_scores: np.ndarray  # float64 (n_tag, n_tag), as pkuseg's getLogYY makes them
 
@@ -92,6 +94,7 @@ class PkusegTables:
         arrays = {"begins": self.begins, "code_symbol": self.code_symbol,
                   "word_feature_left": self.word_feature_left,
                   "word_feature_right": self.word_feature_right,
+                  "merge_keys": self.merge_keys, "merge_values": self.merge_values,
                   "node_weights": self.node_weights, "edge_scores": self.edge_scores}
         for name, table in (("unigram", self.unigram), ("bigram_keys", self.bigram_keys),
                             ("bigram_ids", self.bigram_ids), ("word_hash", self.word_hash),
@@ -190,6 +193,59 @@ def probe(table_keys: np.ndarray, table_values: np.ndarray, query: np.ndarray) -
     return out.reshape(np.shape(query))
 
 
+# -- substring hashes (post-processing) ---------------------------------------------------
+_POWERS = [np.ones(1, dtype=np.uint64), np.ones(1, dtype=np.uint64)]  # _BASE ** k, its inverse
+
+
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """_BASE ** k and _BASE_INVERSE ** k for k < n + 1 (products wrap modulo 2**64, where
+    the two undo each other)."""
+    if _POWERS[0].shape[0] <= n:
+        size = max(n + 1, 2 * _POWERS[0].shape[0])
+        one = np.ones(1, dtype=np.uint64)
+        _POWERS[0] = np.concatenate([one, np.cumprod(np.full(size - 1, _BASE, dtype=np.uint64))])
+        _POWERS[1] = np.concatenate([one, np.cumprod(np.full(size - 1, _BASE_INVERSE, dtype=np.uint64))])
+    return _POWERS[0], _POWERS[1]
+
+
+def substring_hasher(codes: np.ndarray):
+    """A function (a, b) -> non-negative hash of text[a:b] for arrays a, b, where ``codes``
+    are the text's code points (prefix sums of code * _BASE ** position)."""
+    n = codes.shape[0]
+    powers, inverse = _powers(n)
+    prefix = np.zeros(n + 1, dtype=np.uint64)
+    np.cumsum((codes.astype(np.uint64) + np.uint64(1)) * powers[:n], out=prefix[1:])
+
+    def hashes(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return ((prefix[b] - prefix[a]) * inverse[a]) >> np.uint64(1)
+
+    return hashes
+
+
+def merge_table(words: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
+    """An open table of the substring hashes of a post-processor's ``words``."""
+    vocabulary = sorted(words)
+    codes = np.frombuffer("".join(vocabulary).encode("utf-32-le"), dtype=np.uint32)
+    lengths = np.fromiter(map(len, vocabulary), dtype=np.int64, count=len(vocabulary))
+    ends = np.cumsum(lengths)
+    keys = np.unique(substring_hasher(codes)(ends - lengths, ends)).astype(np.int64)
+    return open_table(keys, np.zeros(keys.shape[0], dtype=np.int32))
+
+
+def default_merge_words() -> set[str]:
+    """The words of spacy-pkuseg's default post-processing dictionary (dicts/default.pkl)."""
+    import spacy_pkuseg
+
+    post = spacy_pkuseg.Postprocesser(None, [str(_default_dictionary())])
+    return post.common_words | post.other_words
+
+
+def _default_dictionary() -> Path:
+    import spacy_pkuseg
+
+    return Path(spacy_pkuseg.__file__).resolve().parent / "dicts" / "default.pkl"
+
+
 # -- compilation -------------------------------------------------------------------------
 def _slice_hashes(symbols: np.ndarray, length: int) -> np.ndarray:
     """uint64 hash of ``symbols[p:p + length]`` for every row p of a padded (n, ≥length) view
@@ -207,8 +263,10 @@ def _slice_hashes(symbols: np.ndarray, length: int) -> np.ndarray:
 
 def compile_tables(feature_to_idx: dict, unigram: Iterable[str], weights: np.ndarray,
                    tag_to_idx: dict, *, num: Iterable[str], letter: Iterable[str],
-                   word_min: int = 2, word_max: int = 6) -> PkusegTables:
-    """Compile a pkuseg model (its FeatureExtractor's tables and Model weights)."""
+                   merge_words: Iterable[str] = (), word_min: int = 2,
+                   word_max: int = 6) -> PkusegTables:
+    """Compile a pkuseg model (its FeatureExtractor's tables and Model weights) and the
+    post-processing dictionary ``merge_words``."""
     num, letter = frozenset(num), frozenset(letter)
     not_nodes = frozenset(KEYWORDS) | num | letter  # characters that never appear as a node
 
@@ -354,6 +412,7 @@ def compile_tables(feature_to_idx: dict, unigram: Iterable[str], weights: np.nda
                         bigram_ids=bigram_ids, word_hash=word_hash, word_slot=word_slot, word_rows=word_rows,
                         word_ids=word_ids, word_feature_left=left, word_feature_right=right,
                         pair_keys=pair_keys, pair_ids=pair_ids, node_weights=node_weights,
+                        **dict(zip(("merge_keys", "merge_values"), merge_table(merge_words))),
                         edge_scores=edge_scores)
 
 
@@ -370,7 +429,7 @@ def _model_key(model_dir: Path) -> str:
     import spacy_pkuseg
 
     parts = [f"format={FORMAT}", f"spacy_pkuseg={getattr(spacy_pkuseg, '__version__', '')}"]
-    for path in sorted(model_dir.iterdir()):
+    for path in [*sorted(model_dir.iterdir()), _default_dictionary()]:
         if path.is_file() and path.suffix in (".pkl", ".msgpack", ".json", ".npz", ".txt"):
             stat = path.stat()
             parts.append(f"{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}")
@@ -392,6 +451,7 @@ def _compile_model(model_dir: Path) -> PkusegTables:
         model = Model.load(str(model_dir))
     return compile_tables(features.feature_to_idx, features.unigram, model.w, features.tag_to_idx,
                           num=FeatureExtractor.num, letter=FeatureExtractor.letter,
+                          merge_words=default_merge_words(),
                           word_min=config.wordMin, word_max=config.wordMax)
 
 
@@ -434,8 +494,6 @@ class FastPkuseg:
         from spacy_pkuseg.inference import run_viterbi
 
         self._viterbi = run_viterbi
-        self._powers = np.ones(1, dtype=np.uint64)  # _BASE ** k, grown on demand
-        self._inverse_powers = np.ones(1, dtype=np.uint64)
         self._merge_table: Optional[tuple[np.ndarray, np.ndarray]] = None
 
     @classmethod
@@ -443,10 +501,11 @@ class FastPkuseg:
         """Tables for ``model_dir``; the "default" user dictionary, as spaCy loads pkuseg."""
         import spacy_pkuseg
 
-        default_dict = Path(spacy_pkuseg.__file__).resolve().parent / "dicts" / "default.pkl"
-        segmenter = cls(load_tables(model_dir, cache), spacy_pkuseg.Preprocesser(None),
-                        spacy_pkuseg.Postprocesser(None, [str(default_dict)]))
-        segmenter._merge_words()  # now, so that worker processes forked later share it
+        tables = load_tables(model_dir, cache)
+        segmenter = cls(tables, spacy_pkuseg.Preprocesser(None),
+                        spacy_pkuseg.Postprocesser(None, [str(_default_dictionary())]))
+        # the default dictionary's merge table was compiled with the tables
+        segmenter._merge_table = (tables.merge_keys, tables.merge_values)
         return segmenter
 
     def cut(self, txt: str) -> list[str]:
@@ -583,41 +642,11 @@ class FastPkuseg:
         return [words[bounds[k]:bounds[k + 1]] for k in range(len(fragments))]
 
     # -- pkuseg's Postprocesser.post_process, for all fragments at once --------------------
-    def _grow_powers(self, n: int) -> None:
-        if self._powers.shape[0] > n:
-            return
-        size = max(n + 1, 2 * self._powers.shape[0])
-        one = np.ones(1, dtype=np.uint64)
-        # products wrap modulo 2**64, where _BASE_INVERSE ** k undoes _BASE ** k
-        self._powers = np.concatenate([one, np.cumprod(np.full(size - 1, _BASE, dtype=np.uint64))])
-        self._inverse_powers = np.concatenate(
-            [one, np.cumprod(np.full(size - 1, _BASE_INVERSE, dtype=np.uint64))])
-
-    def _substring_hashes(self, codes: np.ndarray):
-        """A function (a, b) -> hash of text[a:b] for arrays a, b, from prefix sums."""
-        n = codes.shape[0]
-        self._grow_powers(n)
-        prefix = np.zeros(n + 1, dtype=np.uint64)
-        np.cumsum((codes.astype(np.uint64) + np.uint64(1)) * self._powers[:n], out=prefix[1:])
-        inverse = self._inverse_powers
-
-        def hashes(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-            return ((prefix[b] - prefix[a]) * inverse[a]) >> np.uint64(1)
-
-        return hashes
-
     def _merge_words(self) -> tuple[np.ndarray, np.ndarray]:
-        """An open table of the hashes of the post-processor's words (built once)."""
+        """The open table of the post-processor's words (built on first use)."""
         if self._merge_table is None:
             post = self.postprocesser
-            vocabulary = sorted(post.common_words | post.other_words)
-            joined = "".join(vocabulary)
-            codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
-            lengths = np.fromiter(map(len, vocabulary), dtype=np.int64, count=len(vocabulary))
-            ends = np.cumsum(lengths)
-            hashes = self._substring_hashes(codes)(ends - lengths, ends)
-            keys = np.unique(hashes).astype(np.int64)
-            self._merge_table = open_table(keys, np.zeros(keys.shape[0], dtype=np.int32))
+            self._merge_table = merge_table(post.common_words | post.other_words)
         return self._merge_table
 
     def _merge(self, text: str, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray,
@@ -631,7 +660,7 @@ class FastPkuseg:
         non-overlapping windows among the pass's words; the windows whose text hashes into
         the dictionary are the only candidates, and each is checked with the sets."""
         table_keys, table_values = self._merge_words()
-        hashes = self._substring_hashes(codes)
+        hashes = substring_hasher(codes)
         common, other = self.postprocesser.common_words, self.postprocesser.other_words
         for m in range(7, 1, -1):
             count = starts.shape[0]
