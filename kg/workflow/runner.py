@@ -188,8 +188,10 @@ def build(paths: Optional[Iterable[Any]] = None, out_dir: Any = settings.DEFAULT
         tracker = BuildProgress(len(todo), cached=result.cached, enabled=progress and bool(todo),
                                 console=console)
         with tracker:
-            for outcome in outcomes:
+            for seen, outcome in enumerate(outcomes, 1):
                 tracker.advance(outcome)
+                if seen == 2:  # worker processes have been forked by now (see run_processes)
+                    writer.start_streaming()
                 if outcome.ok:
                     summary = dict(outcome.summary, path=outcome.item.path)
                     summaries[outcome.item.sha256] = summary

@@ -5,11 +5,12 @@
   (incremental builds: a few reports change);
 - **fresh store**: when many graphs must be loaded (a first build, ``--rebuild``,
   a new pipeline version), every wanted graph goes into a new store
-  (``.store-new-*``) when the reports are processed, with Oxigraph's bulk loader
-  (2.6 times less CPU than one transaction per report; a call per 256 MB of
-  N-Quads), and the new store replaces the old one.  The bulk loader is not
-  transactional: that is why it only writes a store nobody reads yet; a build
-  that stops deletes it and leaves the old one.
+  (``.store-new-*``) with Oxigraph's bulk loader (2.6 times less CPU than one
+  transaction per report; a call per 256 MB of N-Quads), and the new store
+  replaces the old one.  The calls run in a background thread while the reports
+  are being processed (the loader works outside the GIL), the last one after.
+  The bulk loader is not transactional: that is why it only writes a store
+  nobody reads yet; a build that stops deletes it and leaves the old one.
 
 The swap: the new store is complete and closed before ``store/`` is renamed
 to ``.store-old-*`` and the new one to ``store/``.  A kill between the two
@@ -23,8 +24,10 @@ entries do not match (see :class:`kg.cache.StoreJournal`).
 from __future__ import annotations
 
 import os
+import queue
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional
 
@@ -79,6 +82,45 @@ def recover(out: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
+class _BackgroundLoader(threading.Thread):
+    """Runs ``load(batch)`` for each submitted batch, one at a time, in submission order."""
+
+    def __init__(self, load: Callable[[list], None]) -> None:
+        super().__init__(name="govkg-store-loader", daemon=True)
+        self._load = load
+        self._queue: "queue.Queue[Optional[list]]" = queue.Queue()
+        self._cancelled = False
+        self.error: Optional[BaseException] = None
+
+    def submit(self, batch: list) -> None:
+        self._queue.put(batch)
+
+    def run(self) -> None:
+        while True:
+            batch = self._queue.get()
+            if batch is None:
+                return
+            if self._cancelled or self.error is not None:
+                continue
+            try:
+                self._load(batch)
+            except BaseException as err:  # re-raised by finish() in the building thread
+                self.error = err
+
+    def finish(self) -> None:
+        """Wait until every submitted batch is loaded; raise what loading raised."""
+        self._queue.put(None)
+        self.join()
+        if self.error is not None:
+            raise self.error
+
+    def cancel(self) -> None:
+        """Skip the batches not started; wait for the one loading (a bulk call cannot stop)."""
+        self._cancelled = True
+        self._queue.put(None)
+        self.join()
+
+
 class StoreWriter:
     """Loads report graphs from the cache into the store opened by ``open_store``."""
 
@@ -97,6 +139,11 @@ class StoreWriter:
         self._new_dir: Optional[Path] = None
         self._new: Any = None
         self._failed: dict[str, str] = {}
+        self._loader: Optional[_BackgroundLoader] = None
+        self._batch: list[tuple[str, str]] = []  # graphs waiting for the next bulk call
+        self._batch_bytes = 0
+        self._queued: set[tuple[str, str]] = set()
+        self._streaming = False
 
     def _key(self, sha: str, summary: dict) -> str:
         return self.cache.key(sha, summary["name"])
@@ -115,10 +162,13 @@ class StoreWriter:
 
     def add(self, sha: str, summary: dict) -> None:
         """Take one report's graph: loaded now in its own transaction (per-report mode); in
-        fresh-store mode nothing happens yet (:meth:`rebuild` loads every wanted graph)."""
+        fresh-store mode it joins the next bulk batch (:meth:`rebuild` finishes the store)."""
         if self.store is None:
             return
-        if self.bulk or not self.needs_load(sha, summary):
+        if self.bulk:
+            self._enqueue(sha, summary["graph"])
+            return
+        if not self.needs_load(sha, summary):
             return
         graph = summary["graph"]
         nquads = self.cache.read(sha, "nq")
@@ -165,23 +215,53 @@ class StoreWriter:
                 self._new.remove_graph(graph)
                 self._failed[sha] = f"cannot store its graph: {err}"
 
+    def _enqueue(self, sha: str, graph: str) -> None:
+        if (sha, graph) in self._queued:
+            return
+        self._queued.add((sha, graph))
+        self._batch.append((sha, graph))
+        self._batch_bytes += self.cache.path(sha, "nq").stat().st_size
+        if self._streaming and self._batch_bytes >= BULK_BATCH_BYTES:
+            self._submit()
+
+    def _submit(self) -> None:
+        if not self._batch:
+            return
+        if self._loader is None:
+            self._new_dir = Path(tempfile.mkdtemp(prefix=".store-new-", dir=self.out))
+            self._new = self.open_store(self._new_dir)
+            self._loader = _BackgroundLoader(self._load_batch)
+            self._loader.start()
+        self._loader.submit(self._batch)
+        self._batch, self._batch_bytes = [], 0
+
+    def start_streaming(self) -> None:
+        """Fresh-store mode: from now on, each full batch is bulk-loaded in the background
+        while reports are processed.  The runner calls this once worker processes exist
+        (a fork must not copy a process whose loader thread is busy)."""
+        self._streaming = True
+        if self.bulk and self._batch_bytes >= BULK_BATCH_BYTES:
+            self._submit()
+
     def rebuild(self, entries: Iterable[tuple[str, dict]]) -> list[dict]:
         """Fresh-store mode, after processing: bulk-load the graphs of ``entries`` (sha, summary)
-        into a new store, a batch of :data:`BULK_BATCH_BYTES` at a time, and swap it in.
-        Returns the failures (sha256, reason)."""
+        not loaded yet, a batch of :data:`BULK_BATCH_BYTES` at a time, wait for the background
+        loads, and swap the new store in.  Returns the failures (sha256, reason)."""
         entries = list(entries)
-        self._new_dir = Path(tempfile.mkdtemp(prefix=".store-new-", dir=self.out))
-        self._new = self.open_store(self._new_dir)
-        batch: list[tuple[str, str]] = []
-        size = 0
+        self._streaming = True
         for sha, summary in entries:
-            batch.append((sha, summary["graph"]))
-            size += self.cache.path(sha, "nq").stat().st_size
-            if size >= BULK_BATCH_BYTES:
-                self._load_batch(batch)
-                batch, size = [], 0
-        if batch:
-            self._load_batch(batch)
+            self._enqueue(sha, summary["graph"])
+        self._submit()
+        if self._loader is None:  # nothing to load: an empty store
+            self._new_dir = Path(tempfile.mkdtemp(prefix=".store-new-", dir=self.out))
+            self._new = self.open_store(self._new_dir)
+        else:
+            loader, self._loader = self._loader, None
+            loader.finish()
+        wanted = {summary["graph"] for _, summary in entries}
+        for sha, graph in sorted(self._queued):
+            if graph not in wanted:  # taken while processing, then not wanted after all
+                self._new.remove_graph(graph)
         new, self._new_dir = self._new_dir, None
         self._new.close()
         self._new = None
@@ -202,6 +282,9 @@ class StoreWriter:
 
     def close(self) -> None:
         """Release the store; an unfinished new store (a build that stopped) is deleted."""
+        if self._loader is not None:
+            self._loader.cancel()
+            self._loader = None
         if self._new is not None:
             self._new.close()
             self._new = None

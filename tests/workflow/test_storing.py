@@ -153,3 +153,51 @@ def test_a_build_that_stops_leaves_the_old_store_and_no_new_one(tmp_path, monkey
     assert stopped.aborted
     assert store_state(out) == before
     assert not list(out.glob(".store-*"))
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_bulk_batches_load_in_the_background_while_reports_are_processed(tmp_path, monkeypatch,
+                                                                          oxigraph_stages, jobs):
+    """Full batches go to the loader thread during processing, not all after it; the store
+    is the same as one loaded in a single call."""
+    src = write_corpus(tmp_path / "in", MANY, bad=False)
+    run(src, tmp_path / "one", stages=oxigraph_stages)
+    events = []
+    submit, rebuild = storing.StoreWriter._submit, storing.StoreWriter.rebuild
+
+    def spy_submit(self):
+        events.append("submit")
+        return submit(self)
+
+    def spy_rebuild(self, entries):
+        events.append("rebuild")
+        return rebuild(self, entries)
+
+    monkeypatch.setattr(storing.StoreWriter, "_submit", spy_submit)
+    monkeypatch.setattr(storing.StoreWriter, "rebuild", spy_rebuild)
+    monkeypatch.setattr(storing, "BULK_BATCH_BYTES", 1)
+    result = run(src, tmp_path / "streamed", stages=oxigraph_stages, jobs=jobs)
+    assert len(result.reports) == len(MANY) and not result.failures
+    during = events[:events.index("rebuild")]
+    # before the second report nothing is submitted (a fork may follow the first)
+    assert len(during) >= len(MANY) - 2
+    assert store_state(tmp_path / "streamed") == store_state(tmp_path / "one")
+    assert not list((tmp_path / "streamed").glob(".store-*"))
+
+
+def test_a_loader_thread_error_reaches_the_build(tmp_path, monkeypatch, oxigraph_stages):
+    """An unexpected error in the background loader is raised by the build, and the old
+    store stays."""
+    src = write_corpus(tmp_path / "in", MANY, bad=False)
+    out = tmp_path / "out"
+    run(src, out, stages=oxigraph_stages)
+    before = store_state(out)
+
+    def broken(self, batch):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(storing.StoreWriter, "_load_batch", broken)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        run(src, out, stages=oxigraph_stages, rebuild=True)
+    assert store_state(out) == before
+    assert not list(out.glob(".store-*"))
