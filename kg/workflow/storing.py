@@ -142,6 +142,7 @@ class StoreWriter:
         self._loader: Optional[_BackgroundLoader] = None
         self._batch: list[tuple[str, str]] = []  # graphs waiting for the next bulk call
         self._batch_bytes = 0
+        self._ready: list[list[tuple[str, str]]] = []  # full batches held until streaming starts
         self._queued: set[tuple[str, str]] = set()
         self._streaming = False
 
@@ -221,26 +222,31 @@ class StoreWriter:
         self._queued.add((sha, graph))
         self._batch.append((sha, graph))
         self._batch_bytes += self.cache.path(sha, "nq").stat().st_size
-        if self._streaming and self._batch_bytes >= BULK_BATCH_BYTES:
-            self._submit()
+        if self._batch_bytes >= BULK_BATCH_BYTES:
+            self._ready.append(self._batch)
+            self._batch, self._batch_bytes = [], 0
+            if self._streaming:
+                self._submit()
 
     def _submit(self) -> None:
-        if not self._batch:
+        """Hand the full batches (and, after processing, the last one) to the loader thread."""
+        if not self._streaming:
             return
         if self._loader is None:
             self._new_dir = Path(tempfile.mkdtemp(prefix=".store-new-", dir=self.out))
             self._new = self.open_store(self._new_dir)
             self._loader = _BackgroundLoader(self._load_batch)
             self._loader.start()
-        self._loader.submit(self._batch)
-        self._batch, self._batch_bytes = [], 0
+        for batch in self._ready:
+            self._loader.submit(batch)
+        self._ready = []
 
     def start_streaming(self) -> None:
         """Fresh-store mode: from now on, each full batch is bulk-loaded in the background
         while reports are processed.  The runner calls this once worker processes exist
         (a fork must not copy a process whose loader thread is busy)."""
         self._streaming = True
-        if self.bulk and self._batch_bytes >= BULK_BATCH_BYTES:
+        if self.bulk and self._ready:
             self._submit()
 
     def rebuild(self, entries: Iterable[tuple[str, dict]]) -> list[dict]:
@@ -251,7 +257,11 @@ class StoreWriter:
         self._streaming = True
         for sha, summary in entries:
             self._enqueue(sha, summary["graph"])
-        self._submit()
+        if self._batch:
+            self._ready.append(self._batch)
+            self._batch, self._batch_bytes = [], 0
+        if self._ready:
+            self._submit()
         if self._loader is None:  # nothing to load: an empty store
             self._new_dir = Path(tempfile.mkdtemp(prefix=".store-new-", dir=self.out))
             self._new = self.open_store(self._new_dir)

@@ -201,3 +201,22 @@ def test_a_loader_thread_error_reaches_the_build(tmp_path, monkeypatch, oxigraph
         run(src, out, stages=oxigraph_stages, rebuild=True)
     assert store_state(out) == before
     assert not list(out.glob(".store-*"))
+
+
+def test_batches_stay_bounded_when_streaming_never_started(tmp_path, monkeypatch, oxigraph_stages):
+    """Graphs taken before streaming starts are still loaded a batch at a time."""
+    src = write_corpus(tmp_path / "in", MANY, bad=False)
+    run(src, tmp_path / "one", stages=oxigraph_stages)
+    sizes = []
+    load_batch = storing.StoreWriter._load_batch
+
+    def spy(self, batch):
+        sizes.append(len(batch))
+        return load_batch(self, batch)
+
+    monkeypatch.setattr(storing.StoreWriter, "start_streaming", lambda self: None)
+    monkeypatch.setattr(storing.StoreWriter, "_load_batch", spy)
+    monkeypatch.setattr(storing, "BULK_BATCH_BYTES", 1)
+    run(src, tmp_path / "late", stages=oxigraph_stages)
+    assert sizes == [1] * len(MANY)
+    assert store_state(tmp_path / "late") == store_state(tmp_path / "one")
