@@ -184,6 +184,10 @@ def snapshot_code(work: Path) -> Path:
     shutil.copytree(REPO / "kg", snap / "kg", ignore=ignore)
     if (REPO / "ontology").is_dir():
         shutil.copytree(REPO / "ontology", snap / "ontology", ignore=ignore)
+    import compileall
+
+    # byte-compiled, as scripts/setup.sh leaves the installed package
+    compileall.compile_dir(str(snap / "kg"), quiet=1)
     return snap
 
 
