@@ -40,20 +40,40 @@ def summary_table(result: BuildResult) -> Table:
     return table
 
 
+#: Rows of each kind the console lists; the rest are counted (summary.json and failures.json
+#: hold them all).  A province's corpus can have hundreds of duplicates.
+MAX_ROWS = 20
+#: Report names shown per same-government-and-year group.
+MAX_NAMES = 4
+
+
+def _names(names: List[str]) -> str:
+    shown = ", ".join(names[:MAX_NAMES])
+    return shown if len(names) <= MAX_NAMES else f"{shown} and {len(names) - MAX_NAMES} more"
+
+
 def failures_table(result: BuildResult) -> Table:
+    """Failures, duplicates and same-government-and-year groups, at most :data:`MAX_ROWS` of
+    each (the closing row says where the rest are)."""
     table = Table(title="not built", title_justify="left")
     table.add_column("file", overflow="fold")
     table.add_column("reason")
     table.add_column("fix")
-    for failure in result.failures:
-        table.add_row(failure["name"], failure["reason"], failure.get("fix", ""))
-    for duplicate in result.duplicates:
-        table.add_row(duplicate["name"], f"same content as {Path(duplicate['same_as']).name}",
-                      "nothing to do")
-    for group in result.same_government_year:
-        table.add_row(", ".join(group["reports"]),
-                      f"same government and year ({group['government']}, {group['year']}): all kept",
-                      "check they are different reports")
+    rows = [[(f["name"], f["reason"], f.get("fix", "")) for f in result.failures],
+            [(d["name"], f"same content as {Path(d['same_as']).name}", "nothing to do")
+             for d in result.duplicates],
+            [(_names(g["reports"]),
+              f"same government and year ({g['government']}, {g['year']}): all kept",
+              "check they are different reports") for g in result.same_government_year]]
+    hidden = []
+    for kind, group in zip(("failures", "duplicates", "same government+year groups"), rows):
+        for row in group[:MAX_ROWS]:
+            table.add_row(*row)
+        if len(group) > MAX_ROWS:
+            hidden.append(f"{len(group) - MAX_ROWS} more {kind}")
+    if hidden:
+        where = "failures.json and summary.json" if result.failures else "summary.json"
+        table.add_row(f"… {', '.join(hidden)}", f"all listed in {where}", "")
     return table
 
 

@@ -266,3 +266,26 @@ def test_store_is_flushed_as_graphs_are_loaded(tmp_path, monkeypatch):
     result = run(write_corpus(tmp_path / "in", bad=False), tmp_path / "out",
                  stages=fakes.fake_stages(open_store=CountingStore))
     assert flushes == list(range(1, len(result.reports) + 1))
+
+
+def test_the_console_lists_at_most_max_rows_of_each_kind(tmp_path):
+    """A corpus with hundreds of duplicates gets a short table and a pointer to the files."""
+    import io
+
+    from rich.console import Console
+
+    from kg.commands.build import MAX_NAMES, MAX_ROWS, failures_table
+    from kg.workflow import BuildResult
+
+    result = BuildResult(out_dir=tmp_path)
+    result.failures = [{"name": f"bad{i}.txt", "reason": "unreadable", "fix": "re-save"} for i in range(3)]
+    result.duplicates = [{"name": f"copy{i}.txt", "same_as": "/x/orig.txt"} for i in range(MAX_ROWS + 7)]
+    result.same_government_year = [{"government": "坡头镇", "year": 2019,
+                                     "reports": [f"r{i}.txt" for i in range(MAX_NAMES + 5)]}]
+    console = Console(file=io.StringIO(), width=200)
+    console.print(failures_table(result))
+    text = console.file.getvalue()
+    assert all(f"bad{i}.txt" in text for i in range(3))
+    assert f"copy{MAX_ROWS - 1}.txt" in text and f"copy{MAX_ROWS}.txt" not in text
+    assert "7 more duplicates" in text and "failures.json and summary.json" in text
+    assert f"r{MAX_NAMES - 1}.txt and 5 more" in text and f"r{MAX_NAMES}.txt" not in text
