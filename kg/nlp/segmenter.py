@@ -45,6 +45,9 @@ __all__ = ["FastPkuseg", "PkusegTables", "compile_tables", "load_tables", "cache
 
 #: Bump when the table layout or the compilation changes.
 FORMAT = 2
+#: Characters segmented in one vectorised pass (fragments are never split: a longer one
+#: goes alone).
+BATCH_CHARS = 16384
 
 KEYWORDS = "-._,|/*:"  # pkuseg's FeatureExtractor.keywords, all renamed to "&"
 NUM_TOKEN, LETTER_TOKEN, NOWORD_TOKEN = "**Num", "**Letter", "**noWord"
@@ -522,7 +525,7 @@ class FastPkuseg:
             parts, is_word, _ = solve(chunk)
             pieces.extend(zip(parts, is_word))
         fragments = [part for part, is_word in pieces if not is_word]
-        segmented = iter(self.segment(fragments, merge=True))
+        segmented = iter(self._segment_in_batches(fragments))
         words: list[str] = []
         for part, is_word in pieces:
             if is_word:
@@ -531,17 +534,35 @@ class FastPkuseg:
                 words.extend(next(segmented))
         return words
 
-    def segment(self, fragments: list[str], merge: bool = False) -> list[list[str]]:
-        """pkuseg's ``_cut`` of each fragment, then (``merge``) its post-processing."""
+    def _segment_in_batches(self, fragments: list[str]) -> list[list[str]]:
+        """:meth:`segment` over batches of about :data:`BATCH_CHARS` characters: the work
+        arrays take about 1 KB per character, so a book-length report stays small."""
+        out: list[list[str]] = []
+        batch: list[str] = []
+        size = 0
+        for fragment in fragments:
+            if batch and size + len(fragment) > BATCH_CHARS:
+                out.extend(self.segment(batch, merge=True))
+                batch, size = [], 0
+            batch.append(fragment)
+            size += len(fragment)
+        out.extend(self.segment(batch, merge=True))
+        return out
+
+    def node_scores(self, fragments: list[str]) -> list[np.ndarray]:
+        """Each fragment's (characters × tags) node scores: pkuseg's getLogYY, bit for bit."""
         if not fragments:
             return []
-        t = self.tables
-        text = "".join(fragments)
         lengths = np.fromiter((len(f) for f in fragments), dtype=np.int64, count=len(fragments))
         ends = np.cumsum(lengths)
-        starts = ends - lengths
-        n = int(ends[-1])
-        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        codes = np.frombuffer("".join(fragments).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        scores = self._scores(codes, ends - lengths, ends, lengths)
+        return [scores[a:b] for a, b in zip((ends - lengths).tolist(), ends.tolist())]
+
+    def _scores(self, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+                lengths: np.ndarray) -> np.ndarray:
+        t = self.tables
+        n = codes.shape[0]
         table = t.code_symbol
         sym = np.where(codes < table.shape[0], table[np.minimum(codes, table.shape[0] - 1)], UNKNOWN)
         sym = sym.astype(np.int64)
@@ -554,8 +575,15 @@ class FastPkuseg:
         def at(offset: int) -> np.ndarray:  # symbol at pos + offset (0 outside the text)
             return padded[pad + offset:pad + offset + n]
 
-        slots: list[np.ndarray] = []
         missing = -1
+        weights = t.node_weights
+        zero_row = weights.shape[0] - 1
+        scores = np.zeros((n, t.n_tag), dtype=np.float64)
+        scores += weights[0]  # "$$", feature 0, at every position
+
+        def add(ids: np.ndarray) -> None:
+            """Add one feature slot's weights (pkuseg's order; -1: no such feature here)."""
+            scores.__iadd__(weights[np.where(ids < 0, zero_row, ids)])
 
         def unigram(template: str, offset: int, valid) -> np.ndarray:
             ids = t.unigram[template][at(offset)]
@@ -567,14 +595,14 @@ class FastPkuseg:
 
         has_prev, has_next = pos - 1 >= fs, pos + 1 < fe
         has_prev2, has_next2 = pos - 2 >= fs, pos + 2 < fe
-        slots.append(unigram("c", 0, None))
-        slots.append(unigram("c-1", -1, has_prev))
-        slots.append(bigram("c-1c", at(-1), at(0), has_prev))
-        slots.append(unigram("c1", 1, has_next))
-        slots.append(bigram("cc1", at(0), at(1), has_next))
-        slots.append(unigram("c-2", -2, has_prev2))
-        slots.append(bigram("c-2c-1", at(-2), at(-1), has_prev2))
-        slots.append(unigram("c2", 2, has_next2))
+        add(unigram("c", 0, None))
+        add(unigram("c-1", -1, has_prev))
+        add(bigram("c-1c", at(-1), at(0), has_prev))
+        add(unigram("c1", 1, has_next))
+        add(bigram("cc1", at(0), at(1), has_next))
+        add(unigram("c-2", -2, has_prev2))
+        add(bigram("c-2c-1", at(-2), at(-1), has_prev2))
+        add(unigram("c2", 2, has_next2))
 
         # word id of the slice of each length starting at each padded position
         span = np.concatenate([sym, np.zeros(t.word_max + 1, np.int64)])
@@ -605,29 +633,37 @@ class FastPkuseg:
         pre_ex = [word(-length, length) for length in lengths_desc]  # word ending before
         post_ex = [word(1, length) for length in lengths_desc]  # word starting after
         for ids in pre_in:
-            slots.append(np.where(ids == NOWORD, missing, t.word_feature_left[ids]))
+            add(np.where(ids == NOWORD, missing, t.word_feature_left[ids]))
         for ids in post_in:
-            slots.append(np.where(ids == NOWORD, missing, t.word_feature_right[ids]))
+            add(np.where(ids == NOWORD, missing, t.word_feature_right[ids]))
         n_words = t.n_words
         for side, lefts, rights in (("l", pre_ex, post_in), ("r", pre_in, post_ex)):
             query = np.stack([a * n_words + b for a in lefts for b in rights])  # (25, n)
             # Most slices are no word or out of range (ids 0 and 1): look those 4 pairs up once.
-            plain = query <= n_words + 1
+            plain = np.stack([(a <= 1) & (b <= 1) for a in lefts for b in rights])
             pair = np.empty(query.shape, dtype=np.int64)
             corner = probe(t.pair_keys[side], t.pair_ids[side],
                            np.array([0, 1, n_words, n_words + 1], dtype=np.int64))
             small = query[plain]
-            pair[plain] = corner[np.minimum(small, 1) + 2 * (small >= n_words)]
+            pair[plain] = corner[(small >= n_words) * 2 + small % n_words]
             pair[~plain] = probe(t.pair_keys[side], t.pair_ids[side], query[~plain])
-            slots.extend(pair)
+            for ids in pair:
+                add(ids)
 
-        weights = t.node_weights
-        zero_row = weights.shape[0] - 1
-        scores = np.zeros((n, t.n_tag), dtype=np.float64)
-        scores += weights[0]  # "$$", feature 0, at every position
-        for ids in slots:
-            scores += weights[np.where(ids < 0, zero_row, ids)]
+        return scores
 
+    def segment(self, fragments: list[str], merge: bool = False) -> list[list[str]]:
+        """pkuseg's ``_cut`` of each fragment, then (``merge``) its post-processing."""
+        if not fragments:
+            return []
+        t = self.tables
+        text = "".join(fragments)
+        lengths = np.fromiter((len(f) for f in fragments), dtype=np.int64, count=len(fragments))
+        ends = np.cumsum(lengths)
+        starts = ends - lengths
+        n = int(ends[-1])
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        scores = self._scores(codes, starts, ends, lengths)
         viterbi, edges = self._viterbi, t.edge_scores
         tags = np.empty(n, dtype=np.int64)
         for a, b in zip(starts.tolist(), ends.tolist()):

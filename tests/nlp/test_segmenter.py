@@ -130,3 +130,59 @@ def test_pipeline_uses_it_and_can_use_spacy_pkuseg(pkuseg_nlp):
     assert not isinstance(stock_nlp.tokenizer.pkuseg_seg, FastPkuseg)
     for _, text in _texts()[:3]:
         assert [t.text for t in pkuseg_nlp.make_doc(text)] == [t.text for t in stock_nlp.make_doc(text)]
+
+
+def _fragments(stock, text: str) -> list[str]:
+    """The pieces pkuseg's model segments: split at whitespace and user-dictionary words."""
+    fragments = []
+    for chunk in text.strip().split():
+        parts, is_word, _ = stock.preprocesser.solve(chunk)
+        fragments += [part for part, word in zip(parts, is_word) if not word]
+    return fragments
+
+
+def _stock_scores(stock, fragment: str) -> np.ndarray:
+    from spacy_pkuseg.inference import getLogYY
+
+    features = stock.feature_extractor
+    nodes = list(features.normalize_text(fragment))
+    ids = [features.get_node_features_idx(i, nodes) for i in range(len(nodes))]
+    model = stock.model
+    return getLogYY(ids, model.n_tag, model.n_feature * model.n_tag, model.w, 1.0)[0]
+
+
+def test_node_scores_are_pkusegs_bit_for_bit(stock, fast):
+    """Stronger than equal words (Viterbi forgives small errors): every feature weight is
+    found and added in pkuseg's order, so every float is the same."""
+    texts = [text for _, text in _texts()[:8]]
+    fragments = [f for text in texts for f in _fragments(stock, text)]
+    ours = fast.node_scores(fragments)
+    assert len(ours) == len(fragments) > 100
+    for fragment, scores in zip(fragments, ours):
+        assert np.array_equal(scores, _stock_scores(stock, fragment)), fragment
+    assert fast.node_scores([]) == []
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(st.text(alphabet=ALPHABET.replace(" ", "").replace("\t", "").replace("\n", "").replace("　", ""),
+               min_size=1, max_size=60))
+def test_node_scores_on_random_fragments(stock, fast, fragment):
+    assert np.array_equal(fast.node_scores([fragment])[0], _stock_scores(stock, fragment))
+
+
+def test_long_texts_are_segmented_in_batches_with_the_same_words(stock, fast, monkeypatch):
+    import kg.nlp.segmenter as segmenter
+
+    text = "\n".join(text for _, text in _texts()[:5])
+    whole = fast.cut(text)
+    calls = []
+    segment = FastPkuseg.segment
+
+    def counting(self, fragments, merge=False):
+        calls.append(sum(map(len, fragments)))
+        return segment(self, fragments, merge)
+
+    monkeypatch.setattr(segmenter, "BATCH_CHARS", 500)
+    monkeypatch.setattr(FastPkuseg, "segment", counting)
+    assert fast.cut(text) == whole == stock.cut(text)
+    assert len(calls) > 10 and max(calls) <= 500 + max(map(len, _fragments(stock, text)))
