@@ -549,15 +549,22 @@ class FastPkuseg:
         out.extend(self.segment(batch, merge=True))
         return out
 
+    @staticmethod
+    def _layout(fragments: list[str]) -> tuple[str, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The fragments joined: (text, its code points, fragment starts, ends, lengths)."""
+        text = "".join(fragments)
+        lengths = np.fromiter((len(f) for f in fragments), dtype=np.int64, count=len(fragments))
+        ends = np.cumsum(lengths)
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        return text, codes, ends - lengths, ends, lengths
+
     def node_scores(self, fragments: list[str]) -> list[np.ndarray]:
         """Each fragment's (characters × tags) node scores: pkuseg's getLogYY, bit for bit."""
         if not fragments:
             return []
-        lengths = np.fromiter((len(f) for f in fragments), dtype=np.int64, count=len(fragments))
-        ends = np.cumsum(lengths)
-        codes = np.frombuffer("".join(fragments).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-        scores = self._scores(codes, ends - lengths, ends, lengths)
-        return [scores[a:b] for a, b in zip((ends - lengths).tolist(), ends.tolist())]
+        _, codes, starts, ends, lengths = self._layout(fragments)
+        scores = self._scores(codes, starts, ends, lengths)
+        return [scores[a:b] for a, b in zip(starts.tolist(), ends.tolist())]
 
     def _scores(self, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray,
                 lengths: np.ndarray) -> np.ndarray:
@@ -583,7 +590,7 @@ class FastPkuseg:
 
         def add(ids: np.ndarray) -> None:
             """Add one feature slot's weights (pkuseg's order; -1: no such feature here)."""
-            scores.__iadd__(weights[np.where(ids < 0, zero_row, ids)])
+            np.add(scores, weights[np.where(ids < 0, zero_row, ids)], out=scores)
 
         def unigram(template: str, offset: int, valid) -> np.ndarray:
             ids = t.unigram[template][at(offset)]
@@ -657,12 +664,8 @@ class FastPkuseg:
         if not fragments:
             return []
         t = self.tables
-        text = "".join(fragments)
-        lengths = np.fromiter((len(f) for f in fragments), dtype=np.int64, count=len(fragments))
-        ends = np.cumsum(lengths)
-        starts = ends - lengths
+        text, codes, starts, ends, lengths = self._layout(fragments)
         n = int(ends[-1])
-        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
         scores = self._scores(codes, starts, ends, lengths)
         viterbi, edges = self._viterbi, t.edge_scores
         tags = np.empty(n, dtype=np.int64)
