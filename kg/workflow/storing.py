@@ -223,18 +223,26 @@ class StoreWriter:
         self._batch.append((sha, graph))
         self._batch_bytes += self.cache.path(sha, "nq").stat().st_size
         if self._batch_bytes >= BULK_BATCH_BYTES:
-            self._ready.append(self._batch)
-            self._batch, self._batch_bytes = [], 0
+            self._seal()
             if self._streaming:
                 self._submit()
+
+    def _seal(self) -> None:
+        """The batch being filled is complete: it waits in ``_ready`` for the loader."""
+        if self._batch:
+            self._ready.append(self._batch)
+            self._batch, self._batch_bytes = [], 0
+
+    def _open_new(self) -> None:
+        self._new_dir = Path(tempfile.mkdtemp(prefix=".store-new-", dir=self.out))
+        self._new = self.open_store(self._new_dir)
 
     def _submit(self) -> None:
         """Hand the full batches (and, after processing, the last one) to the loader thread."""
         if not self._streaming:
             return
         if self._loader is None:
-            self._new_dir = Path(tempfile.mkdtemp(prefix=".store-new-", dir=self.out))
-            self._new = self.open_store(self._new_dir)
+            self._open_new()
             self._loader = _BackgroundLoader(self._load_batch)
             self._loader.start()
         for batch in self._ready:
@@ -257,14 +265,11 @@ class StoreWriter:
         self._streaming = True
         for sha, summary in entries:
             self._enqueue(sha, summary["graph"])
-        if self._batch:
-            self._ready.append(self._batch)
-            self._batch, self._batch_bytes = [], 0
+        self._seal()
         if self._ready:
             self._submit()
         if self._loader is None:  # nothing to load: an empty store
-            self._new_dir = Path(tempfile.mkdtemp(prefix=".store-new-", dir=self.out))
-            self._new = self.open_store(self._new_dir)
+            self._open_new()
         else:
             loader, self._loader = self._loader, None
             loader.finish()
