@@ -26,6 +26,7 @@ from kg.graph.namespaces import (
     CATEGORY, DCTERMS, GK, OA, ORG, PREFIXES, RDF, RDFS, SCHEME, SKOS, XSD,
 )
 from kg.graph.schemes import institution_type_of, normalize_label, scheme_index
+from kg.graph.pieces import triples_artifacts
 from kg.graph.serialize import triples_nquads
 from kg.graph.terms import Lit
 from kg.records import Division, Document, Extraction, Measure, Mention, Section
@@ -106,6 +107,20 @@ def report_quads(extraction: Extraction, base: Optional[str] = None) -> tuple[st
     build's fast path; rdflib's store costs more than the rest of the graph stage)."""
     builder = _built(extraction, base)
     return str(builder.graph_iri), builder.nquads()
+
+
+def report_artifacts(extraction: Extraction, prefixes: dict[str, str], base: Optional[str] = None
+                     ) -> tuple[str, bytes, Optional[dict[str, bytes]]]:
+    """The report's graph IRI, sorted N-Quads and pieces of the corpus files, written straight
+    from the builder's triples (:func:`kg.graph.pieces.triples_artifacts`: the bytes
+    :func:`kg.workflow.unit.derive_artifacts` makes of the N-Quads, without parsing them).
+    The pieces are ``None`` for a graph that writer leaves to pyoxigraph."""
+    builder = _built(extraction, base)
+    graph_iri = str(builder.graph_iri)
+    pieces = triples_artifacts(graph_iri, builder._triples, prefixes)
+    if pieces is None:
+        return graph_iri, builder.nquads(), None
+    return graph_iri, pieces["nq"], pieces
 
 
 def _built(extraction: Extraction, base: Optional[str]) -> "_Builder":

@@ -32,6 +32,10 @@ class Stages:
     - ``report_nquads(graph_iri, graph) -> bytes`` (sorted N-Quads);
     - ``report_quads(extraction) -> (graph_iri, nquads)``: both steps at once, when the
       graph stage has a faster way (optional; ``None`` uses the two above);
+    - ``report_artifacts(extraction, prefixes) -> (graph_iri, nquads, pieces)``: the graph
+      stage writes the report's pieces of the corpus files itself (``pieces`` as
+      :func:`kg.workflow.unit.derive_artifacts` returns them, or ``None`` to have them
+      derived from ``nquads``); optional, preferred to ``report_quads``;
     - ``open_store(path) -> store`` with ``replace_graph(iri, nquads)``,
       ``remove_graph(iri)`` and ``graphs()``; ``None`` builds no store;
     - ``prefixes``: prefix -> namespace used for kg.trig/kg.ttl/kg.jsonld;
@@ -48,6 +52,7 @@ class Stages:
     report_nquads: Callable[[str, Any], bytes]
     open_store: Optional[Callable[[Path], Any]] = None
     report_quads: Optional[Callable[[Any], tuple]] = None
+    report_artifacts: Optional[Callable[[Any, dict], tuple]] = None
     prefixes: tuple = ()
     ontology_dir: Optional[Path] = None
     fingerprint_extra: tuple = ()
@@ -111,6 +116,7 @@ def default_stages() -> Stages:
         report_graph=build.report_graph,
         report_nquads=serialize.report_nquads,
         report_quads=build.report_quads,
+        report_artifacts=build.report_artifacts,
         open_store=store_cls,
         prefixes=_default_prefixes(),
         ontology_dir=ontology_dir if ontology_dir.is_dir() else None,

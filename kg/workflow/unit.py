@@ -177,12 +177,16 @@ def process_report(item: ReportInput, stages: Any, nlp: Any, prefixes: dict[str,
             # The file changed between hashing and reading: use what was read.
             item = ReportInput(item.path, item.name, document.sha256, item.size)
         extraction = stages.extract_report(document, nlp)
-        if getattr(stages, "report_quads", None) is not None:
+        artifacts = None
+        if getattr(stages, "report_artifacts", None) is not None:
+            graph_iri, nquads, artifacts = stages.report_artifacts(extraction, prefixes)
+        elif getattr(stages, "report_quads", None) is not None:
             graph_iri, nquads = stages.report_quads(extraction)
         else:
             graph_iri, graph = stages.report_graph(extraction)
             nquads = stages.report_nquads(str(graph_iri), graph)
-        artifacts = derive_artifacts(str(graph_iri), nquads, prefixes)
+        if artifacts is None:
+            artifacts = derive_artifacts(str(graph_iri), nquads, prefixes)
         summary = _summarise(document, extraction, str(graph_iri), artifacts["nq"].count(b"\n"))
     except Exception as err:  # one bad report never aborts the batch
         return Outcome(item, error=error_record(err, item.path))

@@ -1,0 +1,248 @@
+"""A report's pieces of the corpus files, written straight from the builder's triples.
+
+:func:`kg.workflow.unit.derive_artifacts` makes a report's pieces of kg.trig, kg.ttl,
+kg.jsonld (and its sorted N-Quads and shared N-Triples) by parsing its N-Quads with
+pyoxigraph and serialising them again: 18-33 ms per report, as much as segmenting it.
+:func:`triples_artifacts` writes the same bytes from the triples the builder already
+holds, in one pass over the sorted lines.
+
+"The same bytes" is the contract, and the fallback keeps it: the writer follows
+pyoxigraph's streaming writers (a subject's triples joined with ``;``, a predicate's
+objects with ``,``; ``rdf:type`` as ``a``; xsd:integer/decimal/double/boolean literals
+inline when their form is a Turtle number or boolean; prefixed names for IRIs under a
+prefix; pyoxigraph's string escapes), and returns ``None`` for any report with a term
+it does not know pyoxigraph writes the same way: an IRI under a prefix whose local part
+is not plain (pyoxigraph escapes ``%``, ``/``, a leading ``-``...), an IRI or language
+tag pyoxigraph would refuse, a term that is not an IRI or a literal, or prefixes that
+nest.  The caller then takes pyoxigraph's path.  ``tests/graph/test_pieces.py`` checks
+the bytes against pyoxigraph on every sample and corpus report and on random graphs.
+
+>>> from rdflib import URIRef
+>>> from kg.graph.terms import Lit
+>>> g = "https://w3id.org/govkg/id/graph/00000000000000ab"
+>>> triples = [(URIRef("https://w3id.org/govkg/id/m/00000000000000ab/1"),
+...             URIRef("https://w3id.org/govkg/ontology#label"), Lit("普法", language="zh"))]
+>>> print(triples_artifacts(g, triples, {"gk": "https://w3id.org/govkg/ontology#"})["trig"].decode())
+<https://w3id.org/govkg/id/graph/00000000000000ab> {
+	<https://w3id.org/govkg/id/m/00000000000000ab/1> gk:label "普法"@zh .
+}
+<BLANKLINE>
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable, Mapping, Optional
+
+from pyoxigraph import NamedNode
+from rdflib import Literal, URIRef
+
+from kg.graph.serialize import _nq_literal as nq_literal
+from kg.graph.terms import Lit
+
+__all__ = ["triples_artifacts"]
+
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_RDF_TYPE_NT = f"<{_RDF}type>"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD_STRING = _XSD + "string"
+
+# Local parts pyoxigraph writes as they are after "prefix:" (checked against it; anything
+# else, e.g. "a.", "-a", "a%20", "a/b", "·a", makes the report take the fallback).
+_PLAIN_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?\Z")
+_LANGUAGE = re.compile(r"[a-zA-Z]+(?:-[a-zA-Z0-9]+)*\Z")
+# The lexical forms pyoxigraph writes without quotes, per datatype (Turtle's grammar).
+_INLINE = {
+    _XSD + "integer": re.compile(r"[+-]?[0-9]+\Z"),
+    _XSD + "decimal": re.compile(r"[+-]?[0-9]*\.[0-9]+\Z"),
+    _XSD + "double": re.compile(r"[+-]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)[eE][+-]?[0-9]+\Z"),
+    _XSD + "boolean": re.compile(r"(?:true|false)\Z"),
+}
+
+_SPECIAL = re.compile(r'[\x00-\x1f\x7f"\\]')
+_NAMED = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
+
+
+def _turtle_char(match: "re.Match") -> str:  # Turtle and N-Triples: \u007F, upper-case hex
+    ch = match.group()
+    return _NAMED.get(ch) or f"\\u{ord(ch):04X}"
+
+
+def _json_char(match: "re.Match") -> str:  # JSON: DEL as it is, lower-case hex
+    ch = match.group()
+    return _NAMED.get(ch) or (ch if ch == "\x7f" else f"\\u{ord(ch):04x}")
+
+
+class _Unsupported(Exception):
+    """A term this writer cannot promise to write as pyoxigraph does."""
+
+
+class _Terms:
+    """Each term's text in N-Quads, Turtle, N-Triples and JSON-LD (IRIs computed once)."""
+
+    def __init__(self, prefixes: Mapping[str, str]) -> None:
+        namespaces = sorted(prefixes.items(), key=lambda kv: kv[1])
+        for (_, a), (_, b) in zip(namespaces, namespaces[1:]):
+            if b.startswith(a):  # which prefix pyoxigraph picks is then not ours to say
+                raise _Unsupported(f"nested prefixes {a} and {b}")
+        self.namespaces = [(ns, name) for name, ns in namespaces]
+        self.iris: dict[str, tuple[str, str, str]] = {}
+
+    def iri(self, value: str) -> tuple[str, str, str, str, str]:
+        """(N-Triples, Turtle, JSON string, JSON-LD value object, N-Quads) texts of an IRI."""
+        found = self.iris.get(value)
+        if found is not None:
+            return found
+        try:
+            NamedNode(value)  # pyoxigraph's own check, as parsing the N-Quads would do
+        except ValueError as err:
+            raise _Unsupported(f"IRI {value!r}: {err}") from err
+        turtle = None
+        for ns, name in self.namespaces:
+            if value.startswith(ns):
+                local = value[len(ns):]
+                if not _PLAIN_LOCAL.match(local):
+                    raise _Unsupported(f"local name {local!r}")
+                turtle = f"{name}:{local}"
+                break
+        nt = f"<{value}>"
+        found = self.iris[value] = (nt, turtle or nt, f'"{value}"', f'{{"@id":"{value}"}}', nt)
+        return found
+
+    def literal(self, term: Any) -> tuple[str, str, str, str, str]:
+        """(N-Triples, Turtle, JSON-LD value object (twice), N-Quads) texts of a literal.
+
+        N-Triples is pyoxigraph's escaping (kg.ttl's shared lines); N-Quads is GovKG's own
+        writer's (:func:`kg.graph.serialize.triples_nquads`), which the cache and the store
+        have always had."""
+        text = str(term)
+        language = term.language
+        datatype = None if language else term.datatype
+        if datatype is not None:
+            datatype = str(datatype)
+            if datatype == _XSD_STRING:
+                datatype = None
+        if _SPECIAL.search(text):
+            quoted, json_text = _SPECIAL.sub(_turtle_char, text), _SPECIAL.sub(_json_char, text)
+        else:
+            quoted = json_text = text
+        if language:
+            if not _LANGUAGE.match(language) or not language.islower():
+                raise _Unsupported(f"language tag {language!r}")
+            nt = f'"{quoted}"@{language}'
+            value = f'{{"@language":"{language}","@value":"{json_text}"}}'
+            return nt, nt, value, value, nq_literal(term)
+        if datatype is None:
+            nt = f'"{quoted}"'
+            value = f'{{"@value":"{json_text}"}}'
+            return nt, nt, value, value, nq_literal(term)
+        if datatype.startswith(_RDF):  # rdf:langString without a language, ...: refused
+            raise _Unsupported(f"datatype {datatype}")
+        dt_nt, dt_turtle, dt_json, _, _ = self.iri(datatype)
+        inline = _INLINE.get(datatype)
+        turtle = text if inline is not None and inline.match(text) else f'"{quoted}"^^{dt_turtle}'
+        value = f'{{"@type":{dt_json},"@value":"{json_text}"}}'
+        return f'"{quoted}"^^{dt_nt}', turtle, value, value, nq_literal(term)
+
+
+def triples_artifacts(graph_iri: str, triples: Iterable[tuple], prefixes: Mapping[str, str]
+                      ) -> Optional[dict[str, bytes]]:
+    """The report's pieces (``nq``, ``trig``, ``ttl``, ``shared.nt``, ``jsonld``), byte for
+    byte what :func:`kg.workflow.unit.derive_artifacts` makes of its N-Quads; ``None`` when
+    a term is one this writer does not handle (see the module docstring)."""
+    try:
+        return _artifacts(str(graph_iri), triples, prefixes)
+    except _Unsupported:
+        return None
+
+
+def _artifacts(graph_iri: str, triples: Iterable[tuple], prefixes: Mapping[str, str]) -> dict[str, bytes]:
+    terms = _Terms(prefixes)
+    rid = graph_iri.rstrip("/").rsplit("/", 1)[-1]
+    marker = f"/{rid}"
+    graph_nt, graph_turtle, graph_json, _, _ = terms.iri(graph_iri)
+    tail = f" {graph_nt} .\n"
+    # Term objects recur (a node is the subject of many triples): their texts are looked up
+    # by id(), cheap, instead of by rdflib's hash; the triples keep every term alive meanwhile.
+    # Each IRI's texts are one tuple (terms.iri caches by value), so "same IRI" is "is".
+    known: dict[int, tuple] = {}
+    iri = terms.iri
+    literal = terms.literal
+    rows = []
+    append = rows.append
+    for s, p, o in triples:
+        s_texts = known.get(id(s))
+        if s_texts is None:
+            if type(s) is not URIRef:
+                raise _Unsupported(f"subject {s!r}: GovKG writes IRIs only")
+            s_texts = known[id(s)] = iri(str(s))
+        p_texts = known.get(id(p))
+        if p_texts is None:
+            if type(p) is not URIRef:
+                raise _Unsupported(f"predicate {p!r}: GovKG writes IRIs only")
+            p_texts = known[id(p)] = iri(str(p))
+        o_texts = known.get(id(o))
+        if o_texts is None:
+            kind = type(o)
+            if kind is URIRef:
+                o_texts = iri(str(o))
+            elif kind is Lit or kind is Literal:
+                o_texts = literal(o)
+            else:
+                raise _Unsupported(f"object {o!r}: GovKG writes IRIs and literals only")
+            known[id(o)] = o_texts
+        append((f"{s_texts[0]} {p_texts[0]} {o_texts[4]}{tail}", s_texts, p_texts, o_texts))
+    rows.sort()  # by the line (equal lines, if ever, then by the texts: never by terms)
+
+    trig = [f"{graph_turtle} {{\n"]
+    ttl: list[str] = []
+    shared: list[str] = []
+    nodes: list[str] = []  # the JSON-LD node objects
+    last_s = last_p = None
+    local = False
+    props: list[str] = []  # the current node's "key":[values] members
+    values: list[str] = []  # the current predicate's value objects
+    for _, s_texts, p_texts, o_texts in rows:
+        p_turtle = "a" if p_texts[0] == _RDF_TYPE_NT else p_texts[1]
+        o_turtle = o_texts[1]
+        if s_texts is not last_s:
+            if last_s is not None:
+                trig.append(" .\n")
+                if local:
+                    ttl.append(" .\n")
+                props.append(f'{last_p[2]}:[{",".join(values)}]')
+                nodes.append("{" + ",".join(props) + "}")
+            local = marker in s_texts[0]
+            trig.append(f"\t{s_texts[1]} {p_turtle} {o_turtle}")
+            if local:
+                ttl.append(f"{s_texts[1]} {p_turtle} {o_turtle}")
+            props = [f'"@id":{s_texts[2]}']
+            values = [o_texts[3]]
+        elif p_texts is last_p:
+            trig.append(f" , {o_turtle}")
+            if local:
+                ttl.append(f" , {o_turtle}")
+            values.append(o_texts[3])
+        else:
+            trig.append(f" ;\n\t\t{p_turtle} {o_turtle}")
+            if local:
+                ttl.append(f" ;\n\t{p_turtle} {o_turtle}")
+            props.append(f'{last_p[2]}:[{",".join(values)}]')
+            values = [o_texts[3]]
+        last_s, last_p = s_texts, p_texts
+        if not local:
+            shared.append(f"{s_texts[0]} {p_texts[0]} {o_texts[0]} .\n")
+    if last_s is None:
+        return {"nq": b"", "trig": b"", "ttl": b"", "shared.nt": b"", "jsonld": b""}
+    trig.append(" .\n}\n")
+    if local:
+        ttl.append(" .\n")
+    props.append(f'{last_p[2]}:[{",".join(values)}]')
+    nodes.append("{" + ",".join(props) + "}")
+    return {
+        "nq": "".join(row[0] for row in rows).encode("utf-8"),
+        "trig": "".join(trig).encode("utf-8"),
+        "ttl": "".join(ttl).encode("utf-8"),
+        "shared.nt": "".join(sorted(set(shared))).encode("utf-8"),
+        "jsonld": f'{{"@id":{graph_json},"@graph":[{",".join(nodes)}]}}'.encode("utf-8"),
+    }
