@@ -37,7 +37,6 @@ from typing import Any, Iterable, Mapping, Optional
 from pyoxigraph import NamedNode
 from rdflib import Literal, URIRef
 
-from kg.graph.serialize import _nq_literal as nq_literal
 from kg.graph.terms import Lit
 
 __all__ = ["triples_artifacts"]
@@ -63,6 +62,14 @@ _SPECIAL = re.compile(r'[\x00-\x1f\x7f"\\]')
 _NAMED = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
 
 
+# GovKG's own N-Quads writer escapes these four only (kg.graph.serialize._nq_literal)
+_NQ_SPECIAL = re.compile(r'[\n\r"\\]')
+
+
+def _nq_char(match: "re.Match") -> str:
+    return _NAMED[match.group()]
+
+
 def _turtle_char(match: "re.Match") -> str:  # Turtle and N-Triples: \u007F, upper-case hex
     ch = match.group()
     return _NAMED.get(ch) or f"\\u{ord(ch):04X}"
@@ -85,8 +92,10 @@ class _Terms:
         for (_, a), (_, b) in zip(namespaces, namespaces[1:]):
             if b.startswith(a):  # which prefix pyoxigraph picks is then not ours to say
                 raise _Unsupported(f"nested prefixes {a} and {b}")
-        self.namespaces = [(ns, name) for name, ns in namespaces]
-        self.iris: dict[str, tuple[str, str, str]] = {}
+        self.names = {ns: name for name, ns in namespaces}
+        # one match finds the namespace an IRI starts with (they do not nest: at most one)
+        self.namespace = re.compile("|".join(re.escape(ns) for _, ns in namespaces) or "(?!)").match
+        self.iris: dict[str, tuple[str, str, str, str, str]] = {}
 
     def iri(self, value: str) -> tuple[str, str, str, str, str]:
         """(N-Triples, Turtle, JSON string, JSON-LD value object, N-Quads) texts of an IRI."""
@@ -97,16 +106,14 @@ class _Terms:
             NamedNode(value)  # pyoxigraph's own check, as parsing the N-Quads would do
         except ValueError as err:
             raise _Unsupported(f"IRI {value!r}: {err}") from err
-        turtle = None
-        for ns, name in self.namespaces:
-            if value.startswith(ns):
-                local = value[len(ns):]
-                if not _PLAIN_LOCAL.match(local):
-                    raise _Unsupported(f"local name {local!r}")
-                turtle = f"{name}:{local}"
-                break
-        nt = f"<{value}>"
-        found = self.iris[value] = (nt, turtle or nt, f'"{value}"', f'{{"@id":"{value}"}}', nt)
+        nt = turtle = f"<{value}>"
+        namespace = self.namespace(value)
+        if namespace is not None:
+            local = value[namespace.end():]
+            if not _PLAIN_LOCAL.match(local):
+                raise _Unsupported(f"local name {local!r}")
+            turtle = f"{self.names[namespace.group()]}:{local}"
+        found = self.iris[value] = (nt, turtle, f'"{value}"', f'{{"@id":"{value}"}}', nt)
         return found
 
     def literal(self, term: Any) -> tuple[str, str, str, str, str]:
@@ -124,25 +131,27 @@ class _Terms:
                 datatype = None
         if _SPECIAL.search(text):
             quoted, json_text = _SPECIAL.sub(_turtle_char, text), _SPECIAL.sub(_json_char, text)
+            nq_text = _NQ_SPECIAL.sub(_nq_char, text)
         else:
-            quoted = json_text = text
+            quoted = json_text = nq_text = text
         if language:
             if not _LANGUAGE.match(language) or not language.islower():
                 raise _Unsupported(f"language tag {language!r}")
             nt = f'"{quoted}"@{language}'
             value = f'{{"@language":"{language}","@value":"{json_text}"}}'
-            return nt, nt, value, value, nq_literal(term)
+            return nt, nt, value, value, nt if nq_text is quoted else f'"{nq_text}"@{language}'
         if datatype is None:
             nt = f'"{quoted}"'
             value = f'{{"@value":"{json_text}"}}'
-            return nt, nt, value, value, nq_literal(term)
+            return nt, nt, value, value, nt if nq_text is quoted else f'"{nq_text}"'
         if datatype.startswith(_RDF):  # rdf:langString without a language, ...: refused
             raise _Unsupported(f"datatype {datatype}")
         dt_nt, dt_turtle, dt_json, _, _ = self.iri(datatype)
         inline = _INLINE.get(datatype)
         turtle = text if inline is not None and inline.match(text) else f'"{quoted}"^^{dt_turtle}'
         value = f'{{"@type":{dt_json},"@value":"{json_text}"}}'
-        return f'"{quoted}"^^{dt_nt}', turtle, value, value, nq_literal(term)
+        nt = f'"{quoted}"^^{dt_nt}'
+        return nt, turtle, value, value, nt if nq_text is quoted else f'"{nq_text}"^^{dt_nt}'
 
 
 def triples_artifacts(graph_iri: str, triples: Iterable[tuple], prefixes: Mapping[str, str]

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
-from kg.graph.build import report_artifacts
+from kg.graph.build import report_artifacts, report_quads
 from kg.graph.pieces import triples_artifacts
 from kg.graph.serialize import triples_nquads
 from kg.graph.terms import Lit
@@ -49,6 +49,7 @@ def test_the_sample_reports_give_pyoxigraphs_bytes(sample_extractions):
     for extraction in sample_extractions:
         graph_iri, nquads, pieces = report_artifacts(extraction, PREFIXES)
         assert pieces is not None, "GovKG's own graphs take the direct path"
+        assert (graph_iri, nquads) == report_quads(extraction)  # GovKG's own N-Quads writer
         assert pieces == derive_artifacts(graph_iri, nquads, PREFIXES)
         assert pieces["nq"] == nquads and nquads.count(b"\n") > 1000
         assert pieces["ttl"] and pieces["shared.nt"] and pieces["jsonld"]
@@ -60,6 +61,7 @@ def test_the_corpus_reports_give_pyoxigraphs_bytes(pipeline):
     for path in sorted(SHARED.glob("*.txt")):
         extraction = stages.extract_report(stages.load_document(path), pipeline)
         graph_iri, nquads, pieces = report_artifacts(extraction, PREFIXES)
+        assert (graph_iri, nquads) == report_quads(extraction), path.name
         assert pieces == derive_artifacts(graph_iri, nquads, PREFIXES), path.name
 
 
