@@ -2,9 +2,10 @@
 
 :func:`kg.workflow.unit.derive_artifacts` makes a report's pieces of kg.trig, kg.ttl,
 kg.jsonld (and its sorted N-Quads and shared N-Triples) by parsing its N-Quads with
-pyoxigraph and serialising them again: 18-33 ms per report, as much as segmenting it.
+pyoxigraph and serialising them again, which cost about as much as segmenting the report.
 :func:`triples_artifacts` writes the same bytes from the triples the builder already
-holds, in one pass over the sorted lines.
+holds, in one pass over the sorted lines: 56 % of the instructions (callgrind, the 5
+samples, N-Quads included: 1,034 M -> 580 M).
 
 "The same bytes" is the contract, and the fallback keeps it: the writer follows
 pyoxigraph's streaming writers (a subject's triples joined with ``;``, a predicate's
@@ -22,9 +23,10 @@ the bytes against pyoxigraph on every sample and corpus report and on random gra
 >>> g = "https://w3id.org/govkg/id/graph/00000000000000ab"
 >>> triples = [(URIRef("https://w3id.org/govkg/id/m/00000000000000ab/1"),
 ...             URIRef("https://w3id.org/govkg/ontology#label"), Lit("普法", language="zh"))]
->>> print(triples_artifacts(g, triples, {"gk": "https://w3id.org/govkg/ontology#"})["trig"].decode())
+>>> pieces = triples_artifacts(g, triples, {"gk": "https://w3id.org/govkg/ontology#"})
+>>> print(pieces["trig"].decode().replace("\\t", "  "))
 <https://w3id.org/govkg/id/graph/00000000000000ab> {
-	<https://w3id.org/govkg/id/m/00000000000000ab/1> gk:label "普法"@zh .
+  <https://w3id.org/govkg/id/m/00000000000000ab/1> gk:label "普法"@zh .
 }
 <BLANKLINE>
 """
