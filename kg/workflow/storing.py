@@ -6,11 +6,15 @@
 - **fresh store**: when many graphs must be loaded (a first build, ``--rebuild``,
   a new pipeline version), every wanted graph goes into a new store
   (``.store-new-*``) with Oxigraph's bulk loader (2.6 times less CPU than one
-  transaction per report; a call per 256 MB of N-Quads), and the new store
-  replaces the old one.  The calls run in a background thread while the reports
-  are being processed (the loader works outside the GIL), the last one after.
-  The bulk loader is not transactional: that is why it only writes a store
-  nobody reads yet; a build that stops deletes it and leaves the old one.
+  transaction per report; one call per batch of 256 MB of N-Quads), and the new
+  store replaces the old one.  Once the worker processes exist, the call of a
+  batch runs in a background thread (the loader works outside the GIL) from the
+  batch's first report on, and reads each report's N-Quads as the report is
+  added; it ends when the batch is full or, for the last one, when processing
+  is over, so only the end of the last call is left to wait for.  The bulk
+  loader is not transactional: that is why it only writes a store nobody reads
+  yet; a build that stops ends the running call and deletes the new store,
+  leaving the old one.
 
 The swap: the new store is complete and closed before ``store/`` is renamed
 to ``.store-old-*`` and the new one to ``store/``.  A kill between the two
@@ -48,10 +52,11 @@ BULK_MIN_GRAPHS = 16
 STORE_FLUSH_BYTES = 16 * 1024 * 1024
 
 #: The bulk loader holds about four times the N-Quads it is given in memory (measured: 1.6 GB
-#: for 1,000 reports' 400 MB in one call, 0.4 GB per 100 MB call): it is called once per
-#: batch of this many bytes, so memory stays bounded whatever the corpus size.  Batches are
-#: not smaller because every call leaves files that RocksDB compacts later (1,000 reports:
-#: one call 22 s, four calls 37-40 s, ten calls 52 s).
+#: for 1,000 reports' 400 MB in one call, 0.4 GB per 100 MB call): a batch's call takes
+#: reports until they reach this many bytes (the next report starts the next call), so
+#: memory stays bounded whatever the corpus size.  Batches are not smaller because every
+#: call leaves files that RocksDB compacts later (1,000 reports: one call 22 s, four calls
+#: 37-40 s, ten calls 52 s).
 BULK_BATCH_BYTES = 256 * 1024 * 1024
 
 _HEX = set("0123456789abcdef")
@@ -82,17 +87,57 @@ def recover(out: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
+class _Cancelled(Exception):
+    """Raised into a running bulk call when the build stops (the call then returns)."""
+
+
+class _Batch:
+    """The reports, (sha, graph IRI) pairs, of one bulk call.  The building thread adds them
+    as they come; the loader thread's call reads them from :meth:`stream` as they are added,
+    until the batch is sealed (full, or the last one after processing)."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[str, str]] = []  # complete once the stream has ended
+        self.bytes = 0
+        self._queue: "queue.Queue[Optional[tuple[str, str]]]" = queue.Queue()
+        self._sealed = False
+        self._ended = False  # the stream has reached the seal
+
+    def add(self, sha: str, graph: str, size: int) -> None:
+        self.items.append((sha, graph))
+        self.bytes += size
+        self._queue.put((sha, graph))
+
+    def seal(self) -> None:
+        if not self._sealed:
+            self._sealed = True
+            self._queue.put(None)
+
+    def stream(self, stopping: threading.Event):
+        """The pairs not streamed yet, each as soon as it is added, until the batch is sealed;
+        raises :class:`_Cancelled` once ``stopping`` is set (whoever sets it seals the batch
+        being filled, so a wait for input always ends)."""
+        while not self._ended:
+            item = self._queue.get()
+            if stopping.is_set():
+                raise _Cancelled()
+            if item is None:
+                self._ended = True
+                return
+            yield item
+
+
 class _BackgroundLoader(threading.Thread):
     """Runs ``load(batch)`` for each submitted batch, one at a time, in submission order."""
 
-    def __init__(self, load: Callable[[list], None]) -> None:
+    def __init__(self, load: Callable[[_Batch], None]) -> None:
         super().__init__(name="govkg-store-loader", daemon=True)
         self._load = load
-        self._queue: "queue.Queue[Optional[list]]" = queue.Queue()
+        self._queue: "queue.Queue[Optional[_Batch]]" = queue.Queue()
         self._cancelled = False
         self.error: Optional[BaseException] = None
 
-    def submit(self, batch: list) -> None:
+    def submit(self, batch: _Batch) -> None:
         self._queue.put(batch)
 
     def run(self) -> None:
@@ -115,7 +160,8 @@ class _BackgroundLoader(threading.Thread):
             raise self.error
 
     def cancel(self) -> None:
-        """Skip the batches not started; wait for the one loading (a bulk call cannot stop)."""
+        """Skip the batches not started and wait for the running call (the caller has made
+        its stream raise :class:`_Cancelled`)."""
         self._cancelled = True
         self._queue.put(None)
         self.join()
@@ -140,11 +186,11 @@ class StoreWriter:
         self._new: Any = None
         self._failed: dict[str, str] = {}
         self._loader: Optional[_BackgroundLoader] = None
-        self._batch: list[tuple[str, str]] = []  # graphs waiting for the next bulk call
-        self._batch_bytes = 0
-        self._ready: list[list[tuple[str, str]]] = []  # full batches held until streaming starts
+        self._batch: Optional[_Batch] = None  # the batch being filled
+        self._ready: list[_Batch] = []  # batches held until streaming starts
         self._queued: set[tuple[str, str]] = set()
         self._streaming = False
+        self._stopping = threading.Event()  # the build stops: running bulk calls end
 
     def _key(self, sha: str, summary: dict) -> str:
         return self.cache.key(sha, summary["name"])
@@ -199,17 +245,21 @@ class StoreWriter:
                 self.journal.removed(graph)
 
     # -- fresh store ------------------------------------------------------------------
-    def _load_batch(self, batch: list[tuple[str, str]]) -> None:
-        """Bulk-load a batch of reports' graphs, (sha, graph IRI) pairs, into the new store.  If
-        the loader refuses some report's N-Quads, the batch is loaded again one report per
-        transaction (replace_graph also clears what the failed call left of each graph) and
-        that report alone fails."""
+    def _load_batch(self, batch: _Batch) -> None:
+        """Bulk-load a batch of reports' graphs into the new store, in one call that reads each
+        report as the batch receives it.  If the loader refuses some report's N-Quads, the
+        whole batch (once sealed) is loaded again one report per transaction (replace_graph
+        also clears what the failed call left of each graph) and that report alone fails."""
         try:
-            self._new.bulk_load(self.cache.read(sha, "nq") for sha, _ in batch)
+            self._new.bulk_load(self.cache.read(sha, "nq") for sha, _ in batch.stream(self._stopping))
             return
         except GovKGError:
             pass
-        for sha, graph in batch:
+        for _ in batch.stream(self._stopping):  # wait for the reports still to come
+            pass
+        for sha, graph in batch.items:
+            if self._stopping.is_set():
+                raise _Cancelled()
             try:
                 self._new.replace_graph(graph, self.cache.read(sha, "nq"))
             except (GovKGError, SyntaxError) as err:
@@ -220,26 +270,28 @@ class StoreWriter:
         if (sha, graph) in self._queued:
             return
         self._queued.add((sha, graph))
-        self._batch.append((sha, graph))
-        self._batch_bytes += self.cache.path(sha, "nq").stat().st_size
-        if self._batch_bytes >= BULK_BATCH_BYTES:
+        if self._batch is None:
+            self._batch = _Batch()
+            self._ready.append(self._batch)
+        self._batch.add(sha, graph, self.cache.path(sha, "nq").stat().st_size)
+        if self._batch.bytes >= BULK_BATCH_BYTES:
             self._seal()
-            if self._streaming:
-                self._submit()
+        self._submit()
 
     def _seal(self) -> None:
-        """The batch being filled is complete: it waits in ``_ready`` for the loader."""
-        if self._batch:
-            self._ready.append(self._batch)
-            self._batch, self._batch_bytes = [], 0
+        """The batch being filled is complete: its call ends; the next report opens another."""
+        if self._batch is not None:
+            self._batch.seal()
+            self._batch = None
 
     def _open_new(self) -> None:
         self._new_dir = Path(tempfile.mkdtemp(prefix=".store-new-", dir=self.out))
         self._new = self.open_store(self._new_dir)
 
     def _submit(self) -> None:
-        """Hand the full batches (and, after processing, the last one) to the loader thread."""
-        if not self._streaming:
+        """Once streaming, hand the batches held (and a batch as soon as it opens) to the loader
+        thread, which starts its call at once."""
+        if not self._streaming or not self._ready:
             return
         if self._loader is None:
             self._open_new()
@@ -250,11 +302,11 @@ class StoreWriter:
         self._ready = []
 
     def start_streaming(self) -> None:
-        """Fresh-store mode: from now on, each full batch is bulk-loaded in the background
-        while reports are processed.  The runner calls this once worker processes exist
-        (a fork must not copy a process whose loader thread is busy)."""
+        """Fresh-store mode: from now on each batch is bulk-loaded in the background, from its
+        first report on, while reports are processed.  The runner calls this once worker
+        processes exist (a fork must not copy a process whose loader thread is busy)."""
         self._streaming = True
-        if self.bulk and self._ready:
+        if self.bulk:
             self._submit()
 
     def rebuild(self, entries: Iterable[tuple[str, dict]]) -> list[dict]:
@@ -271,8 +323,8 @@ class StoreWriter:
         if self._loader is None:  # nothing to load: an empty store
             self._open_new()
         else:
-            loader, self._loader = self._loader, None
-            loader.finish()
+            self._loader.finish()  # close() still cancels it if the wait is interrupted
+            self._loader = None
         wanted = {summary["graph"] for _, summary in entries}
         for sha, graph in sorted(self._queued):
             if graph not in wanted:  # taken while processing, then not wanted after all
@@ -297,6 +349,8 @@ class StoreWriter:
 
     def close(self) -> None:
         """Release the store; an unfinished new store (a build that stopped) is deleted."""
+        self._stopping.set()
+        self._seal()  # a call waiting for this batch's next report wakes up, and ends
         if self._loader is not None:
             self._loader.cancel()
             self._loader = None

@@ -1,6 +1,9 @@
 """The store writer: per-report transactions for a few changes, a fresh bulk-loaded
 store swapped in for many, and recovery from a kill during the swap."""
 
+import threading
+import time
+
 import pyoxigraph as ox
 import pytest
 
@@ -158,8 +161,8 @@ def test_a_build_that_stops_leaves_the_old_store_and_no_new_one(tmp_path, monkey
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_bulk_batches_load_in_the_background_while_reports_are_processed(tmp_path, monkeypatch,
                                                                           oxigraph_stages, jobs):
-    """Full batches go to the loader thread during processing, not all after it; the store
-    is the same as one loaded in a single call."""
+    """Batches go to the loader thread during processing, not all after it; the store is
+    the same as one loaded in a single call."""
     src = write_corpus(tmp_path / "in", MANY, bad=False)
     run(src, tmp_path / "one", stages=oxigraph_stages)
     events = []
@@ -211,7 +214,7 @@ def test_batches_stay_bounded_when_streaming_never_started(tmp_path, monkeypatch
     load_batch = storing.StoreWriter._load_batch
 
     def spy(self, batch):
-        sizes.append(len(batch))
+        sizes.append(len(batch.items))  # sealed before loading: streaming never started
         return load_batch(self, batch)
 
     monkeypatch.setattr(storing.StoreWriter, "start_streaming", lambda self: None)
@@ -220,3 +223,134 @@ def test_batches_stay_bounded_when_streaming_never_started(tmp_path, monkeypatch
     run(src, tmp_path / "late", stages=oxigraph_stages)
     assert sizes == [1] * len(MANY)
     assert store_state(tmp_path / "late") == store_state(tmp_path / "one")
+
+
+def wait_for(condition, seconds=20.0):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.002)
+    return True
+
+
+def test_a_batch_call_reads_each_report_as_it_joins_the_batch(tmp_path, monkeypatch, oxigraph_stages):
+    """Once streaming, the bulk call of a batch starts with its first report and takes each
+    report while the batch is still filling; one call per batch, in order, bounded in bytes."""
+    src = write_corpus(tmp_path / "in", MANY, bad=False)
+    run(src, tmp_path / "one", stages=oxigraph_stages)
+    sizes = sorted(p.stat().st_size for p in (tmp_path / "one" / "cache").rglob("*.nq"))
+    assert len(sizes) == len(MANY)
+    monkeypatch.setattr(storing, "BULK_BATCH_BYTES", sum(sizes) // 3)  # three or four batches
+    pulled = []  # (sha, graph) in the order the bulk calls read them
+    calls = []  # the batches of the bulk calls, in call order
+    checks = []  # per report added to a batch still filling: read by the call before the next one?
+    events = []
+    stream, rebuild = storing._Batch.stream, storing.StoreWriter.rebuild
+    enqueue = storing.StoreWriter._enqueue
+
+    def spy_stream(self, stopping):
+        if not calls or calls[-1] is not self:
+            calls.append(self)
+        for item in stream(self, stopping):
+            pulled.append(item)
+            yield item
+
+    def spy_enqueue(self, sha, graph):
+        if (sha, graph) in self._queued:
+            return enqueue(self, sha, graph)
+        enqueue(self, sha, graph)
+        if self._streaming and self._batch is not None:  # not full: the batch is still filling
+            checks.append(wait_for(lambda: (sha, graph) in pulled))
+            events.append("read")
+
+    def spy_rebuild(self, entries):
+        events.append("rebuild")
+        return rebuild(self, entries)
+
+    monkeypatch.setattr(storing._Batch, "stream", spy_stream)
+    monkeypatch.setattr(storing.StoreWriter, "_enqueue", spy_enqueue)
+    monkeypatch.setattr(storing.StoreWriter, "rebuild", spy_rebuild)
+    result = run(src, tmp_path / "streamed", stages=oxigraph_stages, jobs=1)
+    assert len(result.reports) == len(MANY) and not result.failures
+    assert checks and all(checks)
+    assert events.index("rebuild") >= len(MANY) // 2  # reports were read during processing
+    assert 3 <= len(calls) <= 4
+    assert [item for batch in calls for item in batch.items] == pulled  # one call per batch, in order
+    limit = storing.BULK_BATCH_BYTES
+    assert all(batch.bytes >= limit for batch in calls[:-1])  # sealed when full ...
+    assert all(batch.bytes < limit + max(sizes) for batch in calls)  # ... by the report that filled it
+    assert store_state(tmp_path / "streamed") == store_state(tmp_path / "one")
+    assert not list((tmp_path / "streamed").glob(".store-*"))
+
+
+def test_a_call_refused_while_its_batch_fills_reloads_the_whole_batch(tmp_path, monkeypatch,
+                                                                      oxigraph_stages):
+    """A bulk call that refuses its input while reports are still joining its batch: the
+    batch, with the reports added after the refusal, is loaded one report at a time."""
+    src = write_corpus(tmp_path / "in", MANY, bad=False)
+    run(src, tmp_path / "one", stages=oxigraph_stages)
+    events = []
+    bulk_load, rebuild = Store.bulk_load, storing.StoreWriter.rebuild
+
+    def refusing(self, chunks):
+        if "refused" not in events:
+            next(iter(chunks))
+            events.append("refused")
+            raise storing.GovKGError("the bulk load refused its N-Quads")
+        return bulk_load(self, chunks)
+
+    def spy_rebuild(self, entries):
+        events.append("rebuild")
+        return rebuild(self, entries)
+
+    monkeypatch.setattr(Store, "bulk_load", refusing)
+    monkeypatch.setattr(storing.StoreWriter, "rebuild", spy_rebuild)
+    result = run(src, tmp_path / "out", stages=oxigraph_stages, jobs=1)
+    assert events == ["refused", "rebuild"]  # refused during processing, with one batch
+    assert len(result.reports) == len(MANY) and not result.failures
+    assert store_state(tmp_path / "out") == store_state(tmp_path / "one")
+    assert not list((tmp_path / "out").glob(".store-*"))
+
+
+def test_a_strict_build_stopped_while_a_call_waits_for_input_ends_promptly(tmp_path, monkeypatch,
+                                                                          oxigraph_stages):
+    """The bulk call is waiting for the batch's next report when --strict stops the build:
+    the call ends, the build returns at once, the old store stays and the new one is gone."""
+    src = write_corpus(tmp_path / "in", MANY, bad=False)
+    out = tmp_path / "out"
+    run(src, out, stages=oxigraph_stages)
+    before = store_state(out)
+    for name in MANY:  # every report changes: a fresh store is built ...
+        (src / name).write_text((src / name).read_text("utf-8") + "改。\n", "utf-8")
+    (src / "龥_crash.txt").write_text("BOOM 坡头镇", encoding="utf-8")  # ... and the last one fails
+    pulled, waiting, closing = [], [], []
+    stream, close = storing._Batch.stream, storing.StoreWriter.close
+
+    def spy_stream(self, stopping):
+        for item in stream(self, stopping):
+            pulled.append(item)
+            yield item
+
+    def spy_close(self):
+        if self._loader is not None:  # the build stops with a call running
+            waiting.append(wait_for(lambda: len(pulled) == len(self._queued)))
+            started = time.monotonic()
+            close(self)
+            closing.append(time.monotonic() - started)
+        else:
+            close(self)
+
+    monkeypatch.setattr(storing._Batch, "stream", spy_stream)
+    monkeypatch.setattr(storing.StoreWriter, "close", spy_close)
+    results = []
+    builder = threading.Thread(target=lambda: results.append(
+        run(src, out, stages=oxigraph_stages, strict=True, jobs=1)), daemon=True)
+    builder.start()
+    builder.join(timeout=60)
+    assert not builder.is_alive(), "the build hangs"
+    assert results and results[0].aborted
+    assert waiting == [True] and len(pulled) == len(MANY)  # the call read them all and waited
+    assert closing[0] < 10
+    assert store_state(out) == before
+    assert not list(out.glob(".store-*"))
