@@ -45,21 +45,21 @@ def run_serial(items: Sequence[ReportInput], *, stages: Any, nlp: Any, prefixes:
                cache: ReportCache) -> Iterator[Outcome]:
     """One report after the other, in this process."""
     _STATE.update(stages=stages, nlp=nlp, prefixes=prefixes, cache=cache)
-    frozen = False
+    # The model (and, after the first report, the data it loaded lazily: gazetteer indexes,
+    # lexicons) are millions of objects that live as long as the build: the garbage
+    # collector's full passes would walk them all, again and again (1.5 s of 10 s for 60
+    # reports).  Frozen, they are left alone.  Freezing the model before the first report
+    # too makes that cold report 42 % cheaper (callgrind: 2,342 M -> 1,353 M instructions),
+    # which is most of what an incremental run processes.
+    gc.freeze()
     try:
         for i, item in enumerate(items):
             yield _work(item)
             if i == 0 and len(items) > 1:
-                # The model and the data the first report loaded lazily (gazetteer,
-                # lexicons) are millions of objects that live as long as the build: the
-                # garbage collector's full passes would walk them all, again and again
-                # (1.5 s of 10 s for 60 reports).  Frozen, they are left alone.
                 gc.collect()
                 gc.freeze()
-                frozen = True
     finally:
-        if frozen:
-            gc.unfreeze()
+        gc.unfreeze()
         _STATE.clear()
 
 
@@ -76,22 +76,24 @@ def run_processes(items: Sequence[ReportInput], *, jobs: int, stages: Any, nlp: 
     _STATE.update(stages=stages, nlp=nlp, prefixes=prefixes, cache=cache)
     # The first report runs here, before the fork: the stages' lazily loaded
     # data (gazetteer, lexicons, ...) is then loaded once and shared too.
-    yield _work(items[0])
-    items = items[1:]
-    if not items:
-        _STATE.clear()
-        return
-    # Objects that exist now are never collected: the GC then leaves the
-    # model's pages alone and they stay shared between the workers.
-    gc.collect()
-    gc.freeze()
-    pool = multiprocessing.get_context("fork").Pool(processes=jobs)
+    gc.freeze()  # the model, as in run_serial
+    pool = None
     try:
+        yield _work(items[0])
+        items = items[1:]
+        if not items:
+            return
+        # Objects that exist now are never collected: the GC then leaves the
+        # model's pages alone and they stay shared between the workers.
+        gc.collect()
+        gc.freeze()
+        pool = multiprocessing.get_context("fork").Pool(processes=jobs)
         yield from pool.imap_unordered(_work, items, chunksize=1)
         pool.close()
         pool.join()
     finally:
-        pool.terminate()
+        if pool is not None:
+            pool.terminate()
         gc.unfreeze()
         _STATE.clear()
 
