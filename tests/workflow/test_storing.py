@@ -24,6 +24,20 @@ def store_state(out):
         return store.graphs(), store.count(), sorted(str(q) for q in dataset)
 
 
+def built_then_all_changed(tmp_path, stages, crash_name):
+    """A corpus built once into tmp_path/"out", then every report changed (so the next build
+    makes a fresh store) and a report named ``crash_name`` added that fails; returns the source
+    folder, the output folder and the store's state after the first build."""
+    src = write_corpus(tmp_path / "in", MANY, bad=False)
+    out = tmp_path / "out"
+    run(src, out, stages=stages)
+    before = store_state(out)
+    for name in MANY:
+        (src / name).write_text((src / name).read_text("utf-8") + "改。\n", "utf-8")
+    (src / crash_name).write_text("BOOM 坡头镇", encoding="utf-8")
+    return src, out, before
+
+
 def journal_graphs(out):
     lines = (out / "cache" / "store-journal.log").read_text("utf-8").splitlines()
     return sorted(line.split(" ")[1] for line in lines)
@@ -145,13 +159,7 @@ def test_a_bulk_load_failure_leaves_the_old_store_and_names_no_report(tmp_path, 
 def test_a_build_that_stops_leaves_the_old_store_and_no_new_one(tmp_path, monkeypatch, oxigraph_stages,
                                                                 batch_bytes):
     monkeypatch.setattr(storing, "BULK_BATCH_BYTES", batch_bytes)  # 1: graphs loaded as they come
-    src = write_corpus(tmp_path / "in", MANY, bad=False)
-    out = tmp_path / "out"
-    run(src, out, stages=oxigraph_stages)
-    before = store_state(out)
-    for name in MANY:  # every report changes: a fresh store is built ...
-        (src / name).write_text((src / name).read_text("utf-8") + "改。\n", "utf-8")
-    (src / "zz_crash.txt").write_text("BOOM 坡头镇", encoding="utf-8")  # ... and one fails
+    src, out, before = built_then_all_changed(tmp_path, oxigraph_stages, "zz_crash.txt")
     stopped = run(src, out, stages=oxigraph_stages, strict=True)
     assert stopped.aborted
     assert store_state(out) == before
@@ -317,13 +325,7 @@ def test_a_strict_build_stopped_while_a_call_waits_for_input_ends_promptly(tmp_p
                                                                           oxigraph_stages):
     """The bulk call is waiting for the batch's next report when --strict stops the build:
     the call ends, the build returns at once, the old store stays and the new one is gone."""
-    src = write_corpus(tmp_path / "in", MANY, bad=False)
-    out = tmp_path / "out"
-    run(src, out, stages=oxigraph_stages)
-    before = store_state(out)
-    for name in MANY:  # every report changes: a fresh store is built ...
-        (src / name).write_text((src / name).read_text("utf-8") + "改。\n", "utf-8")
-    (src / "龥_crash.txt").write_text("BOOM 坡头镇", encoding="utf-8")  # ... and the last one fails
+    src, out, before = built_then_all_changed(tmp_path, oxigraph_stages, "龥_crash.txt")  # sorts last
     pulled, waiting, closing = [], [], []
     stream, close = storing._Batch.stream, storing.StoreWriter.close
 
