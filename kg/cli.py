@@ -6,8 +6,11 @@ over a plain function that notebooks and tests call directly.
 
 from __future__ import annotations
 
+import atexit
 import importlib
+import os
 import sys
+import threading
 
 import typer
 
@@ -47,8 +50,41 @@ for _name in COMMAND_MODULES:
 
 
 def main() -> None:
+    """The ``kg`` console command: run the app, then :func:`leave` with its exit status."""
     try:
-        app()
+        app()  # typer ends with SystemExit, whatever the outcome
+    except SystemExit as done:
+        leave(done.code)
     except GovKGError as err:
         typer.secho(f"error: {err}", fg=typer.colors.RED, err=True)
-        sys.exit(2)
+        leave(2)
+    leave(0)
+
+
+def leave(code: object) -> None:
+    """Exit with ``code`` (as :func:`sys.exit` reads it) once the atexit handlers have run and
+    the standard streams are flushed, without freeing the interpreter's objects one by one.
+
+    After ``kg build`` that teardown walked the loaded pipeline's millions of objects (the
+    model tables, the gazetteer): 2.7 s of a 9.1 s incremental build.  Every output is
+    written, flushed and renamed before this point, and stores are closed explicitly, so
+    nothing waits on a finaliser.  While a non-daemon thread still runs, the exit is the
+    normal one (which waits for it).
+    """
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:  # sys.exit("message"): the message goes to stderr, the status is 1
+        print(code, file=sys.stderr)
+        status = 1
+    current = threading.current_thread()
+    if any(t is not current and not t.daemon and t.is_alive() for t in threading.enumerate()):
+        sys.exit(status)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # closed, or a broken pipe: nothing more can be said
+            pass
+    os._exit(status)
