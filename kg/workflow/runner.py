@@ -5,8 +5,9 @@
 3. process the others (here, in forked workers, or on Dask), streaming each
    result into the cache and into the store (one transaction per report);
 4. drop the store graphs of reports that are gone;
-5. assemble kg.trig / kg.ttl / kg.jsonld from the cache in graph-IRI order,
-   copy the ontology, write summary.json and failures.json — all atomically.
+5. assemble kg.trig / kg.ttl / kg.jsonld from the cache in graph-IRI order
+   (while a fresh store's last bulk call finishes), copy the ontology, write
+   summary.json and failures.json — all atomically.
 
 A killed build leaves the previous outputs in place and a cache the next run
 picks up from.
@@ -161,6 +162,7 @@ def build(paths: Optional[Iterable[Any]] = None, out_dir: Any = settings.DEFAULT
             summaries[item.sha256] = dict(summary, path=item.path)
     result.cached = len(summaries)
 
+    shared: Optional[int] = None  # shared triples of the corpus files, once written
     journal = StoreJournal(out / "cache" / "store-journal.log")
     writer = StoreWriter(out, stages.open_store, cache, journal)
 
@@ -211,10 +213,16 @@ def build(paths: Optional[Iterable[Any]] = None, out_dir: Any = settings.DEFAULT
 
         if not result.aborted and writer.bulk:
             entries = sorted(summaries.items(), key=lambda kv: kv[1]["graph"])
+            writer.queue_rest(entries)
+            # The corpus files are written while the store's last call finishes (Oxigraph
+            # does most of a call's work after its input ends); written again in the rare
+            # case that the store refuses a report's graph.
+            shared = _corpus_files(out, cache, summaries, prefixes)
             for failed in writer.rebuild(entries):
                 summary = summaries.pop(failed["sha256"])
                 failures.append({"path": summary["path"], "name": summary["name"],
                                  "kind": "pipeline", "reason": failed["reason"], "fix": ""})
+                shared = None
         result.failures = sorted(failures, key=lambda f: (f["name"], f["path"]))
         if result.aborted:
             io.write_json(out / "failures.json", result.failures)
@@ -226,13 +234,9 @@ def build(paths: Optional[Iterable[Any]] = None, out_dir: Any = settings.DEFAULT
         journal.close()
         writer.close()
 
+    if shared is None:
+        shared = _corpus_files(out, cache, summaries, prefixes)
     ordered = sorted(summaries, key=lambda sha: summaries[sha]["graph"])
-    made_from = [cache.key(sha, summaries[sha]["name"]) for sha in ordered]
-    shared = assemble.unchanged_outputs(out, made_from, prefixes)
-    if shared is None:  # something changed: assemble the corpus files again
-        assemble.forget_outputs(out)  # a kill while rewriting must not look "unchanged"
-        shared = assemble.write_corpus_files(out, cache, ordered, prefixes)
-        assemble.record_outputs(out, made_from, prefixes, shared)
     result.triples = shared + sum(summaries[sha].get("triples", 0)
                                   - summaries[sha].get("shared_triples", 0) for sha in ordered)
     assemble.copy_ontology(stages.ontology_dir, out / "ontology")
@@ -257,6 +261,21 @@ def build(paths: Optional[Iterable[Any]] = None, out_dir: Any = settings.DEFAULT
     io.write_json(out / "failures.json", result.failures)
     io.write_json(out / "summary.json", result.to_json())
     return result
+
+
+def _corpus_files(out: Path, cache: ReportCache, summaries: dict[str, dict],
+                  prefixes: dict[str, str]) -> int:
+    """kg.trig, kg.ttl and kg.jsonld of the reports in ``summaries`` (sha -> summary), unless
+    the files on disk were made from exactly these cache entries; returns the number of
+    shared triples."""
+    ordered = sorted(summaries, key=lambda sha: summaries[sha]["graph"])
+    made_from = [cache.key(sha, summaries[sha]["name"]) for sha in ordered]
+    shared = assemble.unchanged_outputs(out, made_from, prefixes)
+    if shared is None:  # something changed: assemble the corpus files again
+        assemble.forget_outputs(out)  # a kill while rewriting must not look "unchanged"
+        shared = assemble.write_corpus_files(out, cache, ordered, prefixes)
+        assemble.record_outputs(out, made_from, prefixes, shared)
+    return shared
 
 
 def _run(items: Sequence[ReportInput], *, executor: str, jobs: int, scheduler: Optional[str],

@@ -11,6 +11,7 @@ import workflow_fakes as fakes
 from test_build import REPORTS, run, write_corpus
 
 import kg.workflow.storing as storing
+from kg.workflow.storing import graph_name
 from kg.query.store import Store
 
 MANY = {f"{name[:-4]}-{i}.txt": text + f"第{i}份。\n" for i in range(4) for name, text in REPORTS.items()}
@@ -153,6 +154,9 @@ def test_a_bulk_load_failure_leaves_the_old_store_and_names_no_report(tmp_path, 
     graphs, count, _ = store_state(out)
     assert graphs == sorted(r["graph"] for r in result.reports)
     assert count == result.quads
+    # the corpus files, first written while the store loaded, were written again without it
+    in_trig = {graph_name(q.graph_name) for q in ox.parse(path=str(out / "kg.trig"), format=ox.RdfFormat.TRIG)}
+    assert sorted(in_trig) == graphs
 
 
 @pytest.mark.parametrize("batch_bytes", [storing.BULK_BATCH_BYTES, 1])
@@ -356,3 +360,55 @@ def test_a_strict_build_stopped_while_a_call_waits_for_input_ends_promptly(tmp_p
     assert closing[0] < 10
     assert store_state(out) == before
     assert not list(out.glob(".store-*"))
+
+
+def test_the_last_tenth_of_the_reports_gets_a_call_of_its_own(tmp_path, monkeypatch, oxigraph_stages):
+    """The last reports to load have their own small bulk call, so that the big call's work
+    after its input ends overlaps with their processing; below the minimum, one call."""
+    src = write_corpus(tmp_path / "in", MANY, bad=False)
+    calls, pulled = [], []
+    stream = storing._Batch.stream
+
+    def spy_stream(self, stopping):
+        if not calls or calls[-1] is not self:
+            calls.append(self)
+        for item in stream(self, stopping):
+            pulled.append(item)
+            yield item
+
+    monkeypatch.setattr(storing._Batch, "stream", spy_stream)
+    assert len(MANY) // storing.LAST_CALL_SHARE < storing.LAST_CALL_MIN_GRAPHS
+    run(src, tmp_path / "one", stages=oxigraph_stages)
+    assert [len(batch.items) for batch in calls] == [len(MANY)]
+
+    calls.clear(), pulled.clear()
+    monkeypatch.setattr(storing, "LAST_CALL_SHARE", 4)
+    monkeypatch.setattr(storing, "LAST_CALL_MIN_GRAPHS", 2)
+    result = run(src, tmp_path / "split", stages=oxigraph_stages, jobs=1, rebuild=True)
+    assert len(result.reports) == len(MANY) and not result.failures
+    last = len(MANY) // 4
+    assert [len(batch.items) for batch in calls] == [len(MANY) - last, last]
+    assert calls[-1].items == pulled[-last:]  # the last reports processed
+    assert store_state(tmp_path / "split") == store_state(tmp_path / "one")
+
+
+def test_the_corpus_files_are_written_while_the_store_finishes_loading(tmp_path, monkeypatch,
+                                                                       oxigraph_stages):
+    """The last bulk call has read its input when the corpus files are assembled; the store is
+    swapped in after both."""
+    src = write_corpus(tmp_path / "in", MANY, bad=False)
+    out = tmp_path / "out"
+    written_meanwhile = []
+    load_batch = storing.StoreWriter._load_batch
+
+    def spy(self, batch):
+        load_batch(self, batch)
+        written_meanwhile.append(wait_for(lambda: (out / "kg.trig").exists(), seconds=10))
+        assert list(out.glob(".store-new-*"))  # not swapped in yet
+
+    monkeypatch.setattr(storing.StoreWriter, "_load_batch", spy)
+    result = run(src, out, stages=oxigraph_stages)
+    assert len(result.reports) == len(MANY) and not result.failures
+    assert written_meanwhile == [True]
+    graphs, count, _ = store_state(out)
+    assert graphs == sorted(r["graph"] for r in result.reports) and count == result.quads
