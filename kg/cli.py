@@ -68,8 +68,8 @@ def leave(code: object) -> None:
     After ``kg build`` that teardown walked the loaded pipeline's millions of objects (the
     model tables, the gazetteer): 2.7 s of a 9.1 s incremental build.  Every output is
     written, flushed and renamed before this point, and stores are closed explicitly, so
-    nothing waits on a finaliser.  While a non-daemon thread still runs, the exit is the
-    normal one (which waits for it).
+    nothing waits on a finaliser.  While a non-daemon thread still runs, or a profiler or
+    debugger watches (it reports when the interpreter ends), the exit is the normal one.
     """
     if code is None:
         status = 0
@@ -79,7 +79,8 @@ def leave(code: object) -> None:
         print(code, file=sys.stderr)
         status = 1
     current = threading.current_thread()
-    if any(t is not current and not t.daemon and t.is_alive() for t in threading.enumerate()):
+    if (sys.getprofile() is not None or sys.gettrace() is not None  # a profiler or debugger
+            or any(t is not current and not t.daemon and t.is_alive() for t in threading.enumerate())):
         sys.exit(status)
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):

@@ -57,3 +57,13 @@ def test_the_kg_command_exit_statuses(argv, status, needle):
                           text=True, timeout=120)
     assert done.returncode == status
     assert needle in done.stdout + done.stderr
+
+
+def test_a_profiler_still_gets_its_report(tmp_path):
+    """Under cProfile (or any profiler or debugger) the exit is the normal one, so the
+    profile is written."""
+    profile = tmp_path / "kg.prof"
+    done = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "kg", "version"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0
+    assert profile.stat().st_size > 0
