@@ -33,3 +33,23 @@ def test_merge_is_the_sorted_union(tmp_path_factory, files, fan_in, missing_newl
     expected = sorted({line for content in files for line in content})
     assert out.getvalue() == b"".join(expected)
     assert count == len(expected)
+
+
+def test_kg_jsonld_joins_the_report_objects_and_skips_empty_ones(tmp_path):
+    """Pieces larger than the copy buffer are copied whole; reports without triples add
+    nothing; the result is one JSON array."""
+    import json
+
+    from kg.cache import ReportCache
+
+    cache = ReportCache(tmp_path / "cache", "fp")
+    cache.folder.mkdir(parents=True)
+    big = {"@id": "http://e/big", "text": "法" * (assemble._COPY // 2)}  # > _COPY in UTF-8
+    pieces = {"a": b"", "b": json.dumps(big, ensure_ascii=False).encode("utf-8"), "c": b"",
+              "d": b'{"@id": "http://e/d"}', "e": b""}
+    for sha, piece in pieces.items():
+        cache.path(sha, "jsonld").write_bytes(piece)
+    assemble.write_jsonld(tmp_path / "kg.jsonld", cache, list(pieces))
+    assert json.loads((tmp_path / "kg.jsonld").read_text("utf-8")) == [big, {"@id": "http://e/d"}]
+    assemble.write_jsonld(tmp_path / "none.jsonld", cache, ["a", "c"])
+    assert json.loads((tmp_path / "none.jsonld").read_text("utf-8")) == []
