@@ -88,6 +88,8 @@ _SCHEME_OF_TYPE = {"PROGRAMME": ("programme", "programme", GK.Programme),
 _CORE_ALIASES = {"政府": "人民政府", "委": "党委", "镇委": "党委", "党委会": "党委"}
 _YEAR = re.compile(r"(20[0-9]{2})\s*年")
 _QUOTE_CONTEXT = 24
+# The predicates whose objects the builder looks up by subject (_Builder._objects).
+_LOOKED_UP = frozenset({RDFS.label, GK.locatedIn})
 # What joins the organisations of a list (联合县司法局、县人民法院和县公安局).
 _LIST_JOINERS = frozenset({"、", "和", "及", "与", "以及", ",", "同"})
 
@@ -194,13 +196,14 @@ class _Builder:
         self.rid = report_id(self.doc.sha256)
         self.graph_iri = mint("graph", self.rid, base=base)
         self.report = mint("report", self.rid, base=base)
-        # The triples, in the order first added, and (subject, predicate) -> objects: the
-        # builder's own lookups, so rdflib's store is filled once, when the graph is done.
+        # The triples, in the order first added, and (subject, predicate) -> objects for the
+        # predicates the builder looks up (_LOOKED_UP): its own lookups, so rdflib's store is
+        # filled once, when the graph is done.
         self._triples: dict[tuple, None] = {}
         self._objects: dict[tuple, dict] = {}
         self.meta = self.doc.meta
         self._gaz = None
-        self._evidence: set[tuple[int, int]] = set()
+        self._evidence: dict[tuple[int, int], URIRef] = {}  # (start, end) -> evidence node
         self._labels: dict[URIRef, set[str]] = defaultdict(set)
         self._assertions = 0
         # Divisions of the report: government and its parents, nearest first.
@@ -234,7 +237,7 @@ class _Builder:
         triples = self._triples
         size = len(triples)
         triples.setdefault((s, p, o))
-        if len(triples) != size:
+        if p in _LOOKED_UP and len(triples) != size:
             self._objects.setdefault((s, p), {})[o] = None
 
     def _has(self, s, p, o) -> bool:
@@ -473,10 +476,10 @@ class _Builder:
         size = len(self.doc.text)
         start = min(max(0, start), size)
         end = min(max(start, end), size)
-        node = mint("evidence", self.rid, f"{start}-{end}", base=self.base)
-        if (start, end) in self._evidence:
+        node = self._evidence.get((start, end))
+        if node is not None:
             return node
-        self._evidence.add((start, end))
+        node = self._evidence[(start, end)] = mint("evidence", self.rid, f"{start}-{end}", base=self.base)
         text = self.doc.text
         s_lo, s_hi = self._sentence_bounds(start, end)
         self.add(node, RDF.type, GK.Evidence)
@@ -748,8 +751,6 @@ class _Builder:
     def _type_hierarchy(self) -> None:
         """司法所 subOrganizationOf 区司法局 when both are named: the child's type has the
         parent's type as gk:parentInstitutionType and the parent sits in a division above."""
-        sub_org = ORG.subOrganizationOf
-        asserted = {(s, o) for s, p, o in self._triples if p == sub_org}
         ranks = {node: i for i, (node, _) in enumerate(self.chain)}
         first: dict[URIRef, Mention] = {}
         for mention, node in zip(self.x.entities, self.entity_nodes):
@@ -761,8 +762,8 @@ class _Builder:
             parents = [node for node, (ptype, pdiv) in sorted(self._org_info.items())
                        if ptype is not None and ptype.iri == ctype.parent and node in first
                        and pdiv in ranks and ranks[pdiv] > ranks[cdiv]]
-            if len(parents) != 1 or (child, parents[0]) in asserted:
-                continue
+            if len(parents) != 1 or self._has(child, ORG.subOrganizationOf, parents[0]):
+                continue  # asserted before this loop (each child comes once: none added in it)
             parent = parents[0]
             self.add(child, ORG.subOrganizationOf, parent)
             evidence = [self.evidence(first[n].start, first[n].end) for n in (child, parent)]

@@ -34,6 +34,7 @@ the bytes against pyoxigraph on every sample and corpus report and on random gra
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 from typing import Any, Iterable, Mapping, Optional
 
 from pyoxigraph import NamedNode
@@ -82,12 +83,20 @@ def _json_char(match: "re.Match") -> str:  # JSON: DEL as it is, lower-case hex
     return _NAMED.get(ch) or (ch if ch == "\x7f" else f"\\u{ord(ch):04x}")
 
 
+_first = itemgetter(0)
+
+
 class _Unsupported(Exception):
     """A term this writer cannot promise to write as pyoxigraph does."""
 
 
 class _Terms:
-    """Each term's text in N-Quads, Turtle, N-Triples and JSON-LD (IRIs computed once)."""
+    """Each term's texts in N-Quads, Turtle, N-Triples and JSON-LD (IRIs computed once).
+
+    The texts the pieces are joined from are UTF-8 bytes, each encoded once per term (an IRI
+    recurs on many lines; a literal's Turtle text is in both kg.trig and kg.ttl), so the pieces
+    are joined, not encoded, and N-Quads lines sort bytewise (the same order as by code point).
+    """
 
     def __init__(self, prefixes: Mapping[str, str]) -> None:
         namespaces = sorted(prefixes.items(), key=lambda kv: kv[1])
@@ -97,13 +106,11 @@ class _Terms:
         self.names = {ns: name for name, ns in namespaces}
         # one match finds the namespace an IRI starts with (they do not nest: at most one)
         self.namespace = re.compile("|".join(re.escape(ns) for _, ns in namespaces) or "(?!)").match
-        self.iris: dict[str, tuple[str, str, str, str, str]] = {}
+        self.iris: dict[str, tuple[str, bytes, bytes, bytes, bytes]] = {}
+        self.datatypes: dict[str, tuple[str, str, str]] = {}
 
-    def iri(self, value: str) -> tuple[str, str, str, str, str]:
-        """(N-Triples, Turtle, JSON string, JSON-LD value object, N-Quads) texts of an IRI."""
-        found = self.iris.get(value)
-        if found is not None:
-            return found
+    def _iri_texts(self, value: str) -> tuple[str, str]:
+        """(N-Triples, Turtle) text of an IRI, ``_Unsupported`` unless written as pyoxigraph does."""
         try:
             NamedNode(value)  # pyoxigraph's own check, as parsing the N-Quads would do
         except ValueError as err:
@@ -115,11 +122,20 @@ class _Terms:
             if not _PLAIN_LOCAL.match(local):
                 raise _Unsupported(f"local name {local!r}")
             turtle = f"{self.names[namespace.group()]}:{local}"
-        found = self.iris[value] = (nt, turtle, f'"{value}"', f'{{"@id":"{value}"}}', nt)
+        return nt, turtle
+
+    def iri(self, value: str) -> tuple[str, bytes, bytes, bytes, bytes]:
+        """N-Triples text and (Turtle, JSON string, JSON-LD value object, N-Quads) bytes of an IRI."""
+        found = self.iris.get(value)
+        if found is not None:
+            return found
+        nt, turtle = self._iri_texts(value)
+        found = self.iris[value] = (nt, turtle.encode("utf-8"), f'"{value}"'.encode("utf-8"),
+                                    f'{{"@id":"{value}"}}'.encode("utf-8"), nt.encode("utf-8"))
         return found
 
-    def literal(self, term: Any) -> tuple[str, str, str, str, str]:
-        """(N-Triples, Turtle, JSON-LD value object (twice), N-Quads) texts of a literal.
+    def literal(self, term: Any) -> tuple[str, bytes, bytes, bytes, bytes]:
+        """N-Triples text and (Turtle, JSON-LD value object (twice), N-Quads) bytes of a literal.
 
         N-Triples is pyoxigraph's escaping (kg.ttl's shared lines); N-Quads is GovKG's own
         writer's (:func:`kg.graph.serialize.triples_nquads`), which the cache and the store
@@ -140,20 +156,28 @@ class _Terms:
             if not _LANGUAGE.match(language) or not language.islower():
                 raise _Unsupported(f"language tag {language!r}")
             nt = f'"{quoted}"@{language}'
-            value = f'{{"@language":"{language}","@value":"{json_text}"}}'
-            return nt, nt, value, value, nt if nq_text is quoted else f'"{nq_text}"@{language}'
+            value = f'{{"@language":"{language}","@value":"{json_text}"}}'.encode("utf-8")
+            turtle = nt.encode("utf-8")
+            nq = turtle if nq_text is quoted else f'"{nq_text}"@{language}'.encode("utf-8")
+            return nt, turtle, value, value, nq
         if datatype is None:
             nt = f'"{quoted}"'
-            value = f'{{"@value":"{json_text}"}}'
-            return nt, nt, value, value, nt if nq_text is quoted else f'"{nq_text}"'
+            value = f'{{"@value":"{json_text}"}}'.encode("utf-8")
+            turtle = nt.encode("utf-8")
+            nq = turtle if nq_text is quoted else f'"{nq_text}"'.encode("utf-8")
+            return nt, turtle, value, value, nq
         if datatype.startswith(_RDF):  # rdf:langString without a language, ...: refused
             raise _Unsupported(f"datatype {datatype}")
-        dt_nt, dt_turtle, dt_json, _, _ = self.iri(datatype)
+        dt_texts = self.datatypes.get(datatype)
+        if dt_texts is None:
+            dt_texts = self.datatypes[datatype] = (*self._iri_texts(datatype), f'"{datatype}"')
+        dt_nt, dt_turtle, dt_json = dt_texts
         inline = _INLINE.get(datatype)
         turtle = text if inline is not None and inline.match(text) else f'"{quoted}"^^{dt_turtle}'
-        value = f'{{"@type":{dt_json},"@value":"{json_text}"}}'
+        value = f'{{"@type":{dt_json},"@value":"{json_text}"}}'.encode("utf-8")
         nt = f'"{quoted}"^^{dt_nt}'
-        return nt, turtle, value, value, nt if nq_text is quoted else f'"{nq_text}"^^{dt_nt}'
+        nq = nt if nq_text is quoted else f'"{nq_text}"^^{dt_nt}'
+        return nt, turtle.encode("utf-8"), value, value, nq.encode("utf-8")
 
 
 def triples_artifacts(graph_iri: str, triples: Iterable[tuple], prefixes: Mapping[str, str]
@@ -171,8 +195,8 @@ def _artifacts(graph_iri: str, triples: Iterable[tuple], prefixes: Mapping[str, 
     terms = _Terms(prefixes)
     rid = graph_iri.rstrip("/").rsplit("/", 1)[-1]
     marker = f"/{rid}"
-    graph_nt, graph_turtle, graph_json, _, _ = terms.iri(graph_iri)
-    tail = f" {graph_nt} .\n"
+    _, graph_turtle, graph_json, _, graph_nq = terms.iri(graph_iri)
+    tail = b" " + graph_nq + b" .\n"
     # Term objects recur (a node is the subject of many triples): their texts are looked up
     # by id(), cheap, instead of by rdflib's hash; the triples keep every term alive meanwhile.
     # Each IRI's texts are one tuple (terms.iri caches by value), so "same IRI" is "is".
@@ -181,6 +205,7 @@ def _artifacts(graph_iri: str, triples: Iterable[tuple], prefixes: Mapping[str, 
     literal = terms.literal
     rows = []
     append = rows.append
+    join = b"".join
     for s, p, o in triples:
         s_texts = known.get(id(s))
         if s_texts is None:
@@ -202,58 +227,59 @@ def _artifacts(graph_iri: str, triples: Iterable[tuple], prefixes: Mapping[str, 
             else:
                 raise _Unsupported(f"object {o!r}: GovKG writes IRIs and literals only")
             known[id(o)] = o_texts
-        append((f"{s_texts[0]} {p_texts[0]} {o_texts[4]}{tail}", s_texts, p_texts, o_texts))
-    rows.sort()  # by the line (equal lines, if ever, then by the texts: never by terms)
+        append((join((s_texts[4], b" ", p_texts[4], b" ", o_texts[4], tail)), s_texts, p_texts, o_texts))
+    rows.sort(key=_first)  # by the line (equal lines, if ever, are equal texts: never by terms)
 
-    trig = [f"{graph_turtle} {{\n"]
-    ttl: list[str] = []
+    # Each piece is a list of byte strings, joined once at the end.
+    trig = [graph_turtle, b" {\n"]
+    ttl: list[bytes] = []
     shared: list[str] = []
-    nodes: list[str] = []  # the JSON-LD node objects
+    nodes: list[bytes] = []  # the JSON-LD node objects
     last_s = last_p = None
     local = False
-    props: list[str] = []  # the current node's "key":[values] members
-    values: list[str] = []  # the current predicate's value objects
+    props: list[bytes] = []  # the current node's "key":[values] members
+    values: list[bytes] = []  # the current predicate's value objects
     for _, s_texts, p_texts, o_texts in rows:
-        p_turtle = "a" if p_texts[0] == _RDF_TYPE_NT else p_texts[1]
+        p_turtle = b"a" if p_texts[0] == _RDF_TYPE_NT else p_texts[1]
         o_turtle = o_texts[1]
         if s_texts is not last_s:
             if last_s is not None:
-                trig.append(" .\n")
+                trig.append(b" .\n")
                 if local:
-                    ttl.append(" .\n")
-                props.append(f'{last_p[2]}:[{",".join(values)}]')
-                nodes.append("{" + ",".join(props) + "}")
+                    ttl.append(b" .\n")
+                props.append(join((last_p[2], b":[", b",".join(values), b"]")))
+                nodes.append(join((b"{", b",".join(props), b"}")))
             local = marker in s_texts[0]
-            trig.append(f"\t{s_texts[1]} {p_turtle} {o_turtle}")
+            trig += (b"\t", s_texts[1], b" ", p_turtle, b" ", o_turtle)
             if local:
-                ttl.append(f"{s_texts[1]} {p_turtle} {o_turtle}")
-            props = [f'"@id":{s_texts[2]}']
+                ttl += (s_texts[1], b" ", p_turtle, b" ", o_turtle)
+            props = [b'"@id":' + s_texts[2]]
             values = [o_texts[3]]
         elif p_texts is last_p:
-            trig.append(f" , {o_turtle}")
+            trig += (b" , ", o_turtle)
             if local:
-                ttl.append(f" , {o_turtle}")
+                ttl += (b" , ", o_turtle)
             values.append(o_texts[3])
         else:
-            trig.append(f" ;\n\t\t{p_turtle} {o_turtle}")
+            trig += (b" ;\n\t\t", p_turtle, b" ", o_turtle)
             if local:
-                ttl.append(f" ;\n\t{p_turtle} {o_turtle}")
-            props.append(f'{last_p[2]}:[{",".join(values)}]')
+                ttl += (b" ;\n\t", p_turtle, b" ", o_turtle)
+            props.append(join((last_p[2], b":[", b",".join(values), b"]")))
             values = [o_texts[3]]
         last_s, last_p = s_texts, p_texts
         if not local:
             shared.append(f"{s_texts[0]} {p_texts[0]} {o_texts[0]} .\n")
     if last_s is None:
         return {"nq": b"", "trig": b"", "ttl": b"", "shared.nt": b"", "jsonld": b""}
-    trig.append(" .\n}\n")
+    trig.append(b" .\n}\n")
     if local:
-        ttl.append(" .\n")
-    props.append(f'{last_p[2]}:[{",".join(values)}]')
-    nodes.append("{" + ",".join(props) + "}")
+        ttl.append(b" .\n")
+    props.append(join((last_p[2], b":[", b",".join(values), b"]")))
+    nodes.append(join((b"{", b",".join(props), b"}")))
     return {
-        "nq": "".join(row[0] for row in rows).encode("utf-8"),
-        "trig": "".join(trig).encode("utf-8"),
-        "ttl": "".join(ttl).encode("utf-8"),
+        "nq": join([row[0] for row in rows]),
+        "trig": join(trig),
+        "ttl": join(ttl),
         "shared.nt": "".join(sorted(set(shared))).encode("utf-8"),
-        "jsonld": f'{{"@id":{graph_json},"@graph":[{",".join(nodes)}]}}'.encode("utf-8"),
+        "jsonld": join((b'{"@id":', graph_json, b',"@graph":[', b",".join(nodes), b"]}")),
     }
