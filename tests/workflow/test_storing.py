@@ -1,6 +1,8 @@
 """The store writer: per-report transactions for a few changes, a fresh bulk-loaded
 store swapped in for many, and recovery from a kill during the swap."""
 
+import os
+import sys
 import threading
 import time
 
@@ -316,8 +318,15 @@ def test_a_call_refused_while_its_batch_fills_reloads_the_whole_batch(tmp_path, 
         events.append("rebuild")
         return rebuild(self, entries)
 
+    def spy_enqueue(self, sha, graph):
+        enqueue(self, sha, graph)
+        if self._streaming and self._batch is not None:  # the batch is filling: let the call read
+            wait_for(lambda: "refused" in events)
+
+    enqueue = storing.StoreWriter._enqueue
     monkeypatch.setattr(Store, "bulk_load", refusing)
     monkeypatch.setattr(storing.StoreWriter, "rebuild", spy_rebuild)
+    monkeypatch.setattr(storing.StoreWriter, "_enqueue", spy_enqueue)
     result = run(src, tmp_path / "out", stages=oxigraph_stages, jobs=1)
     assert events == ["refused", "rebuild"]  # refused during processing, with one batch
     assert len(result.reports) == len(MANY) and not result.failures
@@ -411,4 +420,34 @@ def test_the_corpus_files_are_written_while_the_store_finishes_loading(tmp_path,
     assert len(result.reports) == len(MANY) and not result.failures
     assert written_meanwhile == [True]
     graphs, count, _ = store_state(out)
+    assert graphs == sorted(r["graph"] for r in result.reports) and count == result.quads
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice values are Linux's")
+def test_the_loader_thread_opens_the_new_store_and_runs_nicer_than_the_build(tmp_path, monkeypatch,
+                                                                            oxigraph_stages):
+    """The bulk load yields the CPU to the report processing: its thread (and so the threads
+    Oxigraph starts from it, for the store it opens there) is nicer than the building thread."""
+    src = write_corpus(tmp_path / "in", MANY, bad=False)
+    seen = {}
+    open_new, load_batch = storing.StoreWriter._open_new, storing.StoreWriter._load_batch
+
+    def nice_here():
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    def spy_open(self):
+        seen["opened in"] = threading.current_thread().name
+        return open_new(self)
+
+    def spy_load(self, batch):
+        seen.setdefault("loader nice", nice_here())
+        return load_batch(self, batch)
+
+    monkeypatch.setattr(storing.StoreWriter, "_open_new", spy_open)
+    monkeypatch.setattr(storing.StoreWriter, "_load_batch", spy_load)
+    result = run(src, tmp_path / "out", stages=oxigraph_stages)
+    assert len(result.reports) == len(MANY) and not result.failures
+    assert seen["opened in"] == "govkg-store-loader"
+    assert seen["loader nice"] == min(19, nice_here() + storing.LOADER_NICENESS)
+    graphs, count, _ = store_state(tmp_path / "out")
     assert graphs == sorted(r["graph"] for r in result.reports) and count == result.quads
