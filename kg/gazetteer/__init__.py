@@ -35,6 +35,9 @@ _LEVEL_RANK = {level: i for i, level in enumerate(LEVELS)}
 _SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州",
              "自治县", "街道办事处", "街道", "新区", "省", "市", "区", "县", "镇", "乡")
 
+# The suffixes by their last character, in the order of _SUFFIXES (short_forms runs for every division).
+_SUFFIXES_BY_LAST = {last: tuple(s for s in _SUFFIXES if s[-1] == last) for last in {s[-1] for s in _SUFFIXES}}
+
 DivisionRef = Union[str, Division]
 
 
@@ -49,7 +52,7 @@ def short_forms(name: str) -> list[str]:
     >>> short_forms("浦东新区"), short_forms("江门市"), short_forms("东乡")
     (['浦东'], ['江门'], [])
     """
-    for suffix in _SUFFIXES:
+    for suffix in _SUFFIXES_BY_LAST.get(name[-1:], ()):
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
             return [name[: -len(suffix)]]
     return []
@@ -64,7 +67,7 @@ class Gazetteer:
         self._by_name: dict[str, list[Division]] = defaultdict(list)
         self._by_short: dict[str, list[Division]] = defaultdict(list)
         self._children: dict[str, list[Division]] = defaultdict(list)
-        self._villages: dict[str, dict[str, list[str]]] = {}
+        self._villages: dict[str, dict[str, str]] = {}
         self._names: dict[Optional[str], set[str]] = defaultdict(set)  # level (None: all) -> names
         for div in divisions:
             self._by_key[division_key(div)] = div
@@ -155,9 +158,9 @@ class Gazetteer:
         township = self._as_division(township_code)
         key = division_key(township)
         province = (township.code or township.parent_code or "")[:2]
-        names = self._village_table(province).get(key, ())
+        names = self._village_table(province).get(key)
         return [Division(name=n, level="village", code=None, parent_code=township.code)
-                for n in names]
+                for n in names.split("|")] if names else []
 
     def names(self, level: Optional[str] = None) -> Iterable[str]:
         """Every full and short name (at one level if given), sorted, for phrase matching."""
@@ -174,15 +177,16 @@ class Gazetteer:
             return ref
         return self._by_key[ref]
 
-    def _village_table(self, province: str) -> dict[str, list[str]]:
+    def _village_table(self, province: str) -> dict[str, str]:
+        """Township key -> its villages' names joined by ``|``, for one province (read once)."""
         if province not in self._villages:
-            table: dict[str, list[str]] = {}
+            table: dict[str, str] = {}
             path = self._dir / "villages" / f"{province}.tsv.gz"
             if province and path.exists():
-                with gzip.open(path, "rt", encoding="utf-8") as fh:
-                    for line in fh:
-                        key, _, names = line.rstrip("\n").partition("\t")
-                        table[key] = names.split("|") if names else []
+                for line in gzip.decompress(path.read_bytes()).decode("utf-8").split("\n"):
+                    if line:
+                        key, _, names = line.partition("\t")
+                        table[key] = names
             self._villages[province] = table
         return self._villages[province]
 

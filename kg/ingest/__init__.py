@@ -4,7 +4,7 @@
 >>> doc.meta.government, doc.meta.year, doc.sections[0].role
 ('月浦镇', 2020, 'measures')
 
-No spaCy here: this stage only needs the standard library, OpenCC, charset-normalizer,
+No spaCy here: this stage only needs the standard library, NumPy, OpenCC, charset-normalizer,
 selectolax, python-docx and pdfplumber/pypdf.
 """
 

@@ -4,7 +4,10 @@ Each cleaner is exposed on its own (``to_simplified``, ``to_halfwidth`` ...) and
 built from an *edit function* that lists ``(start, end, replacement)`` edits on its
 input.  :func:`clean` applies them in order and composes the offset maps, so every
 character of the cleaned text points back at the character of the original it
-came from (``offset_map[i]``; the extra last entry is ``len(original)``).
+came from (``offset_map[i]``; the extra last entry is ``len(original)``).  Cleaners
+that replace character for character (simplified, half-width, quotes and dashes)
+also have a direct ``same_length`` function, which :func:`clean` uses: their map is
+the identity.
 
 Decisions worth knowing (see docs/ingest.md):
 
@@ -28,6 +31,8 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
+
+from kg.ingest.t2s import unchanged_by_t2s
 
 __all__ = [
     "clean",
@@ -79,6 +84,14 @@ def apply_edits(text: str, edits: list[Edit]) -> tuple[str, list[int]]:
 
 
 def _regex_edits(pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str] | str) -> EditFn:
+    if isinstance(repl, str) and "\\" not in repl:  # a literal replacement: no template to expand
+        literal = repl
+
+        def edits(text: str) -> list[Edit]:
+            return [(m.start(), m.end(), literal) for m in pattern.finditer(text) if m.group(0) != literal]
+
+        return edits
+
     def edits(text: str) -> list[Edit]:
         found = []
         for m in pattern.finditer(text):
@@ -86,6 +99,14 @@ def _regex_edits(pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str] 
             if new != m.group(0):
                 found.append((m.start(), m.end(), new))
         return found
+
+    return edits
+
+
+def _same_length_edits(convert: Callable[[str], str]) -> EditFn:
+    """The edit function of a character-for-character ``convert``: one edit per changed character."""
+    def edits(text: str) -> list[Edit]:
+        return [(i, i + 1, b) for i, (a, b) in enumerate(zip(text, convert(text))) if a != b]
 
     return edits
 
@@ -105,15 +126,17 @@ def _newline_repl(m: re.Match[str]) -> str:
     return "\n"
 
 
+# \r\n is one match; the pattern opens with a character class so that the regex engine skips
+# ahead to candidates (an alternation \r\n|[...] would be tried at every position).
 _newline_edits = _regex_edits(
-    re.compile(f"\r\n|[\r\u2028\u2029\x0b\x0c\x85]|[{_INVISIBLE}]|[{_ODD_SPACES}]"), _newline_repl)
+    re.compile(f"[\r\u2028\u2029\x0b\x0c\x85{_INVISIBLE}{_ODD_SPACES}](?:(?<=\r)\n)?"), _newline_repl)
 
 _docx_edits = _regex_edits(
     re.compile(r"\[(?:bookmark|image|footnote|endnote|comment)\s*:[^\]\n]{0,80}\]", re.I), "")
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _pinyin_edits = _regex_edits(
-    re.compile(rf"(?<=[{_CJK}])[（(]\s*(?=[a-zü{_TONED}\s]*[{_TONED}ü])[a-zü{_TONED}]{{1,7}}"
+    re.compile(rf"[（(](?<=[{_CJK}][（(])\s*(?=[a-zü{_TONED}\s]*[{_TONED}ü])[a-zü{_TONED}]{{1,7}}"
                rf"(?:\s+[a-zü{_TONED}]{{1,7}})*\s*[)）]"), "")
 
 
@@ -124,30 +147,55 @@ def _opencc():
     return opencc.OpenCC("t2s")
 
 
-def _simplified_edits(text: str) -> list[Edit]:
-    if not re.search(f"[{_CJK}]", text):
-        return []
+_HAS_CJK = re.compile(f"[{_CJK}]")
+
+
+def _simplified(text: str) -> str:
+    """OpenCC t2s, keeping the length: a line where a phrase changed length is converted
+    character by character instead (a character that would change length is kept).
+
+    Texts that OpenCC would leave as they are (most reports) skip it.  The others go to OpenCC in
+    one call, line by line only when some line changed length: its phrases never span a line
+    break, so one call converts each line as one call per line would.
+    """
+    if not _HAS_CJK.search(text) or unchanged_by_t2s(text):
+        return text
     conv = _opencc().convert
-    edits: list[Edit] = []
-    offset = 0
-    for line in text.split("\n"):
+    new = conv(text)
+    lines = text.split("\n")
+    new_lines = new.split("\n")
+    if len(new) == len(text) and list(map(len, new_lines)) == list(map(len, lines)):
+        return new
+    out = []
+    for line in lines:
         new = conv(line)
         if len(new) != len(line):  # a phrase changed length: fall back to characters
             new = "".join(c if len(conv(c)) != 1 else conv(c) for c in line)
-        for i, (a, b) in enumerate(zip(line, new)):
-            if a != b:
-                edits.append((offset + i, offset + i + 1, b))
-        offset += len(line) + 1
-    return edits
+        out.append(new)
+    return "\n".join(out)
 
 
-_halfwidth_edits = _regex_edits(
-    re.compile("[\uff01-\uff5e\u3000]"),
-    lambda m: " " if m.group(0) == "\u3000" else chr(ord(m.group(0)) - 0xFEE0))
+_simplified_edits = _same_length_edits(_simplified)
+
+
+_FULLWIDTH = re.compile("[\uff01-\uff5e\u3000]")
+_HALFWIDTH = {"\u3000": " ", **{chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}}
+
+
+def _halfwidth(text: str) -> str:
+    # one str.replace per full-width character present: cheaper than str.translate on CJK text
+    for char in set(_FULLWIDTH.findall(text)):
+        text = text.replace(char, _HALFWIDTH[char])
+    return text
+
+
+_halfwidth_edits = _same_length_edits(_halfwidth)
 
 _QUOTES = {"「": "“", "」": "”", "『": "‘", "』": "’", "〝": "“", "〞": "”", "〟": "”", "„": "“"}
 _DASHES = "‐‑‒–—―−─━"
-_quote_dash_re = re.compile(rf"(?<=\d)[{_DASHES}~～〜](?=\d)|[{_DASHES}]|[「」『』〝〞〟„]")
+_TILDES = "~～〜"  # a range only between digits (2021~2025); elsewhere kept
+# One character class, so the regex engine skips ahead to candidates; the context is checked below.
+_quote_dash_re = re.compile(rf"[{_DASHES}{_TILDES}「」『』〝〞〟„]")
 
 
 def _quote_dash_repl(m: re.Match[str]) -> str:
@@ -156,12 +204,19 @@ def _quote_dash_repl(m: re.Match[str]) -> str:
         return _QUOTES[s]
     before = m.string[m.start() - 1] if m.start() else ""
     after = m.string[m.end()] if m.end() < len(m.string) else ""
+    if s in _TILDES:  # decimal digits on both sides, as the regex \d
+        return "-" if before.isdecimal() and after.isdecimal() else s
     if before.isdigit() and after.isdigit():
         return "-"
     return "—"
 
 
 _quote_dash_edits = _regex_edits(_quote_dash_re, _quote_dash_repl)
+
+
+def _quotes_dashes(text: str) -> str:
+    return _quote_dash_re.sub(_quote_dash_repl, text)
+
 
 # Lines that are web-page furniture, not report text.  Matched on a stripped line.
 _FIELD = (r"(?:发布时间|发布日期|发表日期|发文日期|成文日期|更新时间|日期|时间|来源|信息来源|文章来源|"
@@ -172,9 +227,11 @@ _CHROME_LINE = re.compile(
     r"^(?:"
     rf"[-•·*|\s\[【(]*{_FIELD}\s*[\]】:：|].*"  # 发布时间:... / - [ 索引号 ] ... / | 标题: | ...
     r"|.*(?:【大】|【中】|【小】|字号\s*[:：]?\s*[\[【(]?\s*大|(?:^|\s|[:：\[【(])大\s*中\s*小\s*[\]】)]*\s*$)"
-    r"|[-•·*\s]*分享到.*|.*打印本页.*|.*关闭窗口.*|.*【打印】.*|.*【关闭】.*|.*相关词条.*"
+    r"|[-•·*\s]*分享到.*"
     r"|[-•·*\s]*(?:当前位置|您现在所在的位置|您当前的位置|您的位置|您现在的位置|所在位置)\s*[:：>].*"
-    r"|.*(?:长者版|无障碍阅读|进入老年模式|退出老年模式|网站地图|设为首页|加入收藏).*"
+    # one alternative for the words that mark a line anywhere in it: one scan of the line
+    r"|.*(?:打印本页|关闭窗口|【打印】|【关闭】|相关词条|"
+    r"长者版|无障碍阅读|进入老年模式|退出老年模式|网站地图|设为首页|加入收藏).*"
     r"|(?:首页|主页)\s*[>›»].*|.*\s[>›»]\s.*\s[>›»]\s.*"
     r"|[大中小\-•·|\s]{0,3}"  # widget debris: a lone 大 / 中 / 小 / -
     r"|.{0,60}\.(?:docx?|pdf|wps|xlsx?)"  # a file name shown above the text
@@ -241,21 +298,46 @@ def _run_in_edits(text: str) -> list[Edit]:
 
 
 _JOINABLE = f"{_CJK}{_CJK_PUNCT}。，、；：？！“”‘’《》（）【】"
-_broken_word_edits = _regex_edits(
-    re.compile(rf"(?<=[{_JOINABLE}])[ \t]+(?=[{_JOINABLE}0-9])|(?<=[0-9])[ \t]+(?=[{_CJK}])"), "")
+_SPACE_RUN = re.compile(r"[ \t]+")
+# the characters before and after a run of spaces that is removed
+_JOINED_PAIR = re.compile(rf"[{_JOINABLE}](?:[{_JOINABLE}0-9])|[0-9][{_CJK}]")
 
+
+def _broken_word_edits(text: str) -> list[Edit]:
+    """Runs of spaces between joinable characters (CJK, CJK punctuation; digits after them), or
+    between a digit and a CJK character: found as runs of spaces first, which is cheaper than
+    a look-behind tried at every position."""
+    edits: list[Edit] = []
+    for m in _SPACE_RUN.finditer(text):
+        start, end = m.span()
+        if start and end < len(text) and _JOINED_PAIR.fullmatch(text[start - 1] + text[end]):
+            edits.append((start, end, ""))
+    return edits
+
+
+# Every match starts with a space, tab or line break; that first character is taken out of the
+# alternatives so that the regex engine skips ahead to it.  The alternatives, in order:
+# [ \t]*\n\s* (a line end with its spaces and the empty lines after it) | ^[ \t\n]+ (the first
+# character has no two before it) | [ \t\n]+$ | [ \t][ \t]+ | \t.
 _whitespace_edits = _regex_edits(
-    re.compile(r"[ \t]*\n[\s]*|^[ \t\n]+|[ \t\n]+$|[ \t][ \t]+|\t"),
+    re.compile(r"[ \t\n](?:(?<=\n)\s*|(?<=[ \t])[ \t]*\n\s*|(?<![\s\S]{2})[ \t\n]*|[ \t\n]*$"
+               r"|(?<=[ \t])[ \t]+|(?<=\t))"),
     lambda m: "" if m.start() == 0 or m.end() == len(m.string) else ("\n" if "\n" in m.group(0) else " "))
 
 
-def _as_cleaner(edit_fn: EditFn, name: str, doc: str) -> Callable[[str], str]:
+def _as_cleaner(edit_fn: EditFn, name: str, doc: str,
+                same_length: Callable[[str], str] | None = None) -> Callable[[str], str]:
+    """A cleaner from its edit function; ``same_length`` is a faster way to the same text for a
+    cleaner that replaces character for character (its offset map is the identity)."""
     def cleaner(text: str) -> str:
+        if same_length is not None:
+            return same_length(text)
         return apply_edits(text, edit_fn(text))[0]
 
     cleaner.__name__ = cleaner.__qualname__ = name
     cleaner.__doc__ = doc
     cleaner.edits = edit_fn  # type: ignore[attr-defined]
+    cleaner.same_length = same_length  # type: ignore[attr-defined]
     return cleaner
 
 
@@ -266,11 +348,11 @@ remove_docx_artefacts = _as_cleaner(_docx_edits, "remove_docx_artefacts",
 remove_pinyin = _as_cleaner(_pinyin_edits, "remove_pinyin",
                             "领(lǐng)导(dǎo) -> 领导: drop toned pinyin in brackets after a character.")
 to_simplified = _as_cleaner(_simplified_edits, "to_simplified",
-                            "Traditional -> simplified characters (OpenCC t2s), length-preserving.")
+                            "Traditional -> simplified characters (OpenCC t2s), length-preserving.", _simplified)
 to_halfwidth = _as_cleaner(_halfwidth_edits, "to_halfwidth",
-                           "Full-width ASCII block (U+FF01-FF5E) and ideographic space -> half-width.")
+                           "Full-width ASCII block (U+FF01-FF5E) and ideographic space -> half-width.", _halfwidth)
 unify_quotes_dashes = _as_cleaner(_quote_dash_edits, "unify_quotes_dashes",
-                                  "「」『』 -> “”‘’; digit-dash-digit -> '-'; other dashes -> '—'.")
+                                  "「」『』 -> “”‘’; digit-dash-digit -> '-'; other dashes -> '—'.", _quotes_dashes)
 remove_site_chrome = _as_cleaner(_chrome_edits, "remove_site_chrome",
                                  "Blank out web-page furniture lines (发布时间/来源/字号, 索引号 blocks, breadcrumbs ...).")
 split_run_in_headings = _as_cleaner(_run_in_edits, "split_run_in_headings",
@@ -301,11 +383,14 @@ def clean(text: str) -> tuple[str, list[int]]:
     ``len(offset_map) == len(cleaned) + 1``; ``offset_map`` is non-decreasing and
     ``offset_map[-1] == len(text)``.
     """
-    mapping = list(range(len(text) + 1))
+    mapping: list[int] | None = None  # None: still the identity
     for cleaner in CLEANERS:
+        if cleaner.same_length is not None:  # type: ignore[attr-defined]
+            text = cleaner.same_length(text)  # type: ignore[attr-defined]
+            continue
         edits = cleaner.edits(text)  # type: ignore[attr-defined]
         if not edits:
             continue
         text, step = apply_edits(text, edits)
-        mapping = [mapping[i] for i in step]
-    return text, mapping
+        mapping = step if mapping is None else list(map(mapping.__getitem__, step))
+    return text, mapping if mapping is not None else list(range(len(text) + 1))

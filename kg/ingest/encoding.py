@@ -42,6 +42,9 @@ _COMMON = (
 )
 _MIN_SCORE = 0.12  # share of CJK characters that are common, below which we warn
 _CJK_RE = re.compile(r"[\u3400-\u9fff]")
+# Characters that are never control, private-use, surrogate or unassigned (checked by the tests):
+# ASCII, CJK symbols and punctuation, the unified ideographs of Unicode 1.1, full-width ASCII, quotes.
+_PLAIN = re.compile("[\t\n\x0b\x0c\r\x20-\x7e\u3000-\u303f\u4e00-\u9fa5\uff01-\uff5e\u2018-\u201d]+")
 
 
 @functools.lru_cache(maxsize=1)
@@ -62,8 +65,9 @@ def looks_binary(text: str) -> bool:
     sample = text[:20000]
     if not sample:
         return False
-    bad = sum(1 for c in sample if (unicodedata.category(c) in ("Cc", "Co", "Cs", "Cn")
-                                    and c not in "\n\r\t\f\x0b"))
+    rest = _PLAIN.sub("", sample)  # most of a text: no need to look up each character's category
+    bad = sum(1 for c in rest if (unicodedata.category(c) in ("Cc", "Co", "Cs", "Cn")
+                                  and c not in "\n\r\t\f\x0b"))
     return "\x00" in sample or bad / len(sample) > 0.02
 
 

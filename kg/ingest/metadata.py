@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+import numpy
+
 from kg.gazetteer import short_forms
 from kg.ingest.clean import is_naming_chrome
 from kg.records import Division, ReportMeta, Section
@@ -408,8 +410,8 @@ class FirstOccurrences:
 
     ``FirstOccurrences(names).find(text)`` is ``{name: text.find(name)}`` for the names that
     occur, without one ``str.find`` per name: the names are filed under their first characters
-    (as many as the shortest name has, at most two), and only those filed under the characters
-    at a position are tried there.
+    (as many as the shortest name has, at most two), one vectorised pass finds the positions
+    where some of them start, and only those filed under the characters there are tried there.
 
     >>> FirstOccurrences(["江门市", "江门", "新会区", "会区"]).find("广东省江门市新会区江门市")
     {'江门': 3, '江门市': 3, '新会区': 6, '会区': 7}
@@ -421,16 +423,29 @@ class FirstOccurrences:
         self._by_head: dict[str, list[str]] = {}
         for name in names:
             self._by_head.setdefault(name[:self._head], []).append(name)
+        self._head_codes = numpy.array(sorted(self._code(head) for head in self._by_head), dtype=numpy.uint64)
+
+    @staticmethod
+    def _code(head: str) -> int:
+        """A head's characters as one number, 21 bits each (as :meth:`find` computes them)."""
+        code = 0
+        for char in head:
+            code = code << 21 | ord(char)
+        return code
 
     def find(self, text: str) -> dict[str, int]:
         first: dict[str, int] = {}
-        by_head, head = self._by_head, self._head
-        for i in range(len(text) - head + 1):
-            filed = by_head.get(text[i:i + head])
-            if filed:
-                for name in filed:
-                    if name not in first and text.startswith(name, i):
-                        first[name] = i
+        by_head, head, head_codes = self._by_head, self._head, self._head_codes
+        if len(text) < head or not by_head:
+            return first
+        codes = numpy.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=numpy.uint32).astype(numpy.uint64)
+        if head == 2:
+            codes = codes[:-1] << numpy.uint64(21) | codes[1:]
+        slots = numpy.minimum(numpy.searchsorted(head_codes, codes), len(head_codes) - 1)
+        for i in numpy.flatnonzero(head_codes[slots] == codes).tolist():
+            for name in by_head[text[i:i + head]]:
+                if name not in first and text.startswith(name, i):
+                    first[name] = i
         return first
 
 

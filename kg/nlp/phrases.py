@@ -14,6 +14,8 @@ from typing import Iterable, Optional
 
 import numpy
 
+from kg.ingest.t2s import unchanged_by_t2s
+
 __all__ = ["CJK", "PUNCT", "NAME_BOUNDARY", "Hit", "MatchContext", "PhraseIndex", "to_simplified",
            "left_boundary"]
 
@@ -32,6 +34,8 @@ def _converter():
 
 def to_simplified(text: str) -> str:
     """Traditional -> simplified when that keeps every offset; else ``text`` unchanged."""
+    if unchanged_by_t2s(text):  # most texts: no need to run OpenCC
+        return text
     converted = _converter().convert(text)
     return converted if len(converted) == len(text) else text
 

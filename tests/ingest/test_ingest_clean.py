@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -217,3 +219,62 @@ def test_more_widgets(line):
 def test_position_words_inside_report_text_are_kept():
     line = "在地图上标注所在位置:便民服务点"
     assert C.remove_site_chrome(line) == line
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts)
+def test_same_length_cleaners_agree_with_their_edits(text):
+    for cleaner in C.CLEANERS:
+        if cleaner.same_length is not None:
+            new, mapping = C.apply_edits(text, cleaner.edits(text))
+            assert cleaner(text) == new and len(new) == len(text), cleaner.__name__
+            assert mapping == list(range(len(text) + 1))
+
+
+_DIGITS_AND_DASHES = st.lists(st.sampled_from(list("12٣²a 中，\t\n" + C._DASHES + C._TILDES + "「」『』〝〞〟„")),
+                              max_size=12).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_DIGITS_AND_DASHES)
+def test_quotes_dashes_as_the_lookbehind_regex(text):
+    # the specification the one-class regex implements: tildes between decimal digits only
+    spec = re.compile(rf"(?<=\d)[{C._DASHES}~～〜](?=\d)|[{C._DASHES}]|[「」『』〝〞〟„]")
+    assert C.unify_quotes_dashes(text) == spec.sub(C._quote_dash_repl, text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_DIGITS_AND_DASHES)
+def test_broken_words_as_the_lookbehind_regex(text):
+    spec = re.compile(rf"(?<=[{C._JOINABLE}])[ \t]+(?=[{C._JOINABLE}0-9])|(?<=[0-9])[ \t]+(?=[{C._CJK}])")
+    assert C._broken_word_edits(text) == [(m.start(), m.end(), "") for m in spec.finditer(text)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(list("\r\n\r\u2028\x0b\x85\u200b\ufeff\u00a0\u3000 a中")), max_size=10).map("".join))
+def test_newlines_as_the_alternation(text):
+    spec = re.compile(f"\r\n|[\r\u2028\u2029\x0b\x0c\x85]|[{C._INVISIBLE}]|[{C._ODD_SPACES}]")
+    assert C._newline_edits(text) == [(m.start(), m.end(), C._newline_repl(m)) for m in spec.finditer(text)
+                                      if C._newline_repl(m) != m.group(0)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["中", "a", "ǐ", "ng", "(", "（", ")", "）", " ", "\n", "d", "ǎo", "ü", "1"]),
+                max_size=12).map("".join))
+def test_pinyin_as_the_lookbehind_regex(text):
+    t = C._TONED
+    spec = re.compile(rf"(?<=[{C._CJK}])[（(]\s*(?=[a-zü{t}\s]*[{t}ü])[a-zü{t}]{{1,7}}"
+                      rf"(?:\s+[a-zü{t}]{{1,7}})*\s*[)）]")
+    assert C._pinyin_edits(text) == [(m.start(), m.end(), "") for m in spec.finditer(text)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(list(" \t\n\n\r\u3000\x0b a中")), max_size=12).map("".join))
+def test_whitespace_as_the_plain_alternation(text):
+    spec = re.compile(r"[ \t]*\n[\s]*|^[ \t\n]+|[ \t\n]+$|[ \t][ \t]+|\t")
+    expected = []
+    for m in spec.finditer(text):
+        new = "" if m.start() == 0 or m.end() == len(text) else ("\n" if "\n" in m.group(0) else " ")
+        if new != m.group(0):
+            expected.append((m.start(), m.end(), new))
+    assert C._whitespace_edits(text) == expected

@@ -76,3 +76,13 @@ def test_low_confidence_is_reported():
     decoded, used, warnings = decode(text.encode("gbk"))
     assert (decoded, used) == (text, "gb18030")
     assert len(warnings) == 1 and "low confidence" in warnings[0]
+
+
+def test_plain_characters_are_never_counted_as_binary():
+    import unicodedata
+
+    from kg.ingest.encoding import _PLAIN
+
+    plain = [chr(c) for c in range(0x10000) if not 0xD800 <= c < 0xE000 and _PLAIN.fullmatch(chr(c))]
+    assert len(plain) > 20000
+    assert all(unicodedata.category(c) not in ("Cc", "Co", "Cs", "Cn") or c in "\n\r\t\f\x0b" for c in plain)
