@@ -164,7 +164,7 @@ def build(paths: Optional[Iterable[Any]] = None, out_dir: Any = settings.DEFAULT
 
     shared: Optional[int] = None  # shared triples of the corpus files, once written
     journal = StoreJournal(out / "cache" / "store-journal.log")
-    writer = StoreWriter(out, stages.open_store, cache, journal)
+    writer = StoreWriter(out, stages.open_store, cache, journal, workers=jobs)
 
     def add_built(sha: str, summary: dict) -> bool:
         try:

@@ -2,7 +2,6 @@
 store swapped in for many, and recovery from a kill during the swap."""
 
 import os
-import sys
 import threading
 import time
 
@@ -423,31 +422,41 @@ def test_the_corpus_files_are_written_while_the_store_finishes_loading(tmp_path,
     assert graphs == sorted(r["graph"] for r in result.reports) and count == result.quads
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice values are Linux's")
-def test_the_loader_thread_opens_the_new_store_and_runs_nicer_than_the_build(tmp_path, monkeypatch,
-                                                                            oxigraph_stages):
-    """The bulk load yields the CPU to the report processing: its thread (and so the threads
-    Oxigraph starts from it, for the store it opens there) is nicer than the building thread."""
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="CPU affinity is Linux's")
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_loader_thread_opens_the_new_store_on_the_cpus_the_workers_leave(tmp_path, monkeypatch,
+                                                                           oxigraph_stages, jobs):
+    """The bulk load keeps off the CPUs the report processing needs: its thread (and so the
+    threads Oxigraph starts from it, for the store it opens there) runs on the last CPUs the
+    workers leave, at least one."""
     src = write_corpus(tmp_path / "in", MANY, bad=False)
     seen = {}
     open_new, load_batch = storing.StoreWriter._open_new, storing.StoreWriter._load_batch
-
-    def nice_here():
-        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    allowed = sorted(os.sched_getaffinity(0))
 
     def spy_open(self):
         seen["opened in"] = threading.current_thread().name
         return open_new(self)
 
     def spy_load(self, batch):
-        seen.setdefault("loader nice", nice_here())
+        seen.setdefault("loader cpus", os.sched_getaffinity(threading.get_native_id()))
         return load_batch(self, batch)
 
     monkeypatch.setattr(storing.StoreWriter, "_open_new", spy_open)
     monkeypatch.setattr(storing.StoreWriter, "_load_batch", spy_load)
-    result = run(src, tmp_path / "out", stages=oxigraph_stages)
+    result = run(src, tmp_path / "out", stages=oxigraph_stages, jobs=jobs)
     assert len(result.reports) == len(MANY) and not result.failures
     assert seen["opened in"] == "govkg-store-loader"
-    assert seen["loader nice"] == min(19, nice_here() + storing.LOADER_NICENESS)
+    assert seen["loader cpus"] == set(allowed[-max(1, len(allowed) - jobs):])
+    assert os.sched_getaffinity(0) == set(allowed)  # the building thread is not confined
     graphs, count, _ = store_state(tmp_path / "out")
     assert graphs == sorted(r["graph"] for r in result.reports) and count == result.quads
+
+
+def test_loader_cpus_are_those_the_workers_leave(monkeypatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3, 4, 5, 6, 7}, raising=False)
+    assert storing.loader_cpus(1) == {1, 2, 3, 4, 5, 6, 7}
+    assert storing.loader_cpus(6) == {6, 7}
+    assert storing.loader_cpus(8) == storing.loader_cpus(16) == {7}
+    monkeypatch.delattr(os, "sched_getaffinity")
+    assert storing.loader_cpus(1) is None
