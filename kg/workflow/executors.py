@@ -18,13 +18,6 @@ from kg.workflow.unit import Outcome, ReportInput, error_record, process_report
 
 __all__ = ["run_serial", "run_processes", "run_dask"]
 
-#: The garbage collector's thresholds while reports are processed (CPython's default is
-#: (700, 10, 10)).  A report allocates hundreds of thousands of objects that mostly die with it,
-#: and each young collection walks the young objects anyway: fewer, larger collections cost the
-#: same instructions but far fewer cache misses.  Measured at ``--jobs 1`` on 1,000 reports,
-#: two interleaved pairs: 87.8 / 87.6 s with the default, 78.5 / 79.4 s with these.
-REPORT_GC_THRESHOLDS = (50_000, 20, 20)
-
 # Set in the parent before forking; the workers inherit it (copy-on-write), so
 # the ~850 MB segmenter model is loaded once, not once per worker.
 _STATE: dict[str, Any] = {}
@@ -59,8 +52,6 @@ def run_serial(items: Sequence[ReportInput], *, stages: Any, nlp: Any, prefixes:
     # too makes that cold report 42 % cheaper (callgrind: 2,342 M -> 1,353 M instructions),
     # which is most of what an incremental run processes.
     gc.freeze()
-    thresholds = gc.get_threshold()
-    gc.set_threshold(*REPORT_GC_THRESHOLDS)
     try:
         for i, item in enumerate(items):
             yield _work(item)
@@ -68,7 +59,6 @@ def run_serial(items: Sequence[ReportInput], *, stages: Any, nlp: Any, prefixes:
                 gc.collect()
                 gc.freeze()
     finally:
-        gc.set_threshold(*thresholds)
         gc.unfreeze()
         _STATE.clear()
 
@@ -87,8 +77,6 @@ def run_processes(items: Sequence[ReportInput], *, jobs: int, stages: Any, nlp: 
     # The first report runs here, before the fork: the stages' lazily loaded
     # data (gazetteer, lexicons, ...) is then loaded once and shared too.
     gc.freeze()  # the model, as in run_serial
-    thresholds = gc.get_threshold()
-    gc.set_threshold(*REPORT_GC_THRESHOLDS)  # the workers inherit them
     pool = None
     try:
         yield _work(items[0])
@@ -106,7 +94,6 @@ def run_processes(items: Sequence[ReportInput], *, jobs: int, stages: Any, nlp: 
     finally:
         if pool is not None:
             pool.terminate()
-        gc.set_threshold(*thresholds)
         gc.unfreeze()
         _STATE.clear()
 

@@ -289,26 +289,3 @@ def test_the_console_lists_at_most_max_rows_of_each_kind(tmp_path):
     assert f"copy{MAX_ROWS - 1}.txt" in text and f"copy{MAX_ROWS}.txt" not in text
     assert "7 more duplicates" in text and "failures.json and summary.json" in text
     assert f"r{MAX_NAMES - 1}.txt and 5 more" in text and f"r{MAX_NAMES}.txt" not in text
-
-
-@pytest.mark.parametrize("jobs", [1, 2])
-def test_reports_are_processed_with_the_build_gc_thresholds_and_they_are_restored(tmp_path, jobs):
-    """Fewer, larger young collections while reports are processed (also in the forked
-    workers); the caller's thresholds afterwards."""
-    import gc
-
-    from kg.workflow.executors import REPORT_GC_THRESHOLDS
-
-    seen = tmp_path / "thresholds.txt"
-
-    def extract_report(document, nlp):
-        with open(seen, "a", encoding="utf-8") as handle:  # workers too: a file, not a list
-            handle.write(f"{gc.get_threshold()}\n")
-        return fakes.extract_report(document, nlp)
-
-    before = gc.get_threshold()
-    result = run(write_corpus(tmp_path / "in", bad=False), tmp_path / "out", jobs=jobs,
-                 stages=fakes.fake_stages(extract_report=extract_report))
-    assert result.processed == len(REPORTS) and not result.failures
-    assert seen.read_text("utf-8").splitlines() == [str(REPORT_GC_THRESHOLDS)] * len(REPORTS)
-    assert gc.get_threshold() == before
