@@ -70,11 +70,6 @@ BULK_BATCH_BYTES = 256 * 1024 * 1024
 LAST_CALL_SHARE = 10
 LAST_CALL_MIN_GRAPHS = 8
 
-#: The store loader's threads are confined to the CPUs the report workers leave (at least one,
-#: the last ones): Oxigraph's bulk loader starts a thread per CPU, and threads that compete with
-#: the processing for every core stall one another.  Measured on 2 cores: 30 reports took
-#: 3.1-6.8 s while an unconfined load ran (1.8-2.3 s without); 1,000 reports at `--jobs 2` took
-#: 49.8 s confined, against 65.2 s with the loader niced instead, and 58.3 s with both.
 _HEX = set("0123456789abcdef")
 
 
@@ -143,6 +138,11 @@ class _Batch:
             yield item
 
 
+# The store loader's threads are confined to the CPUs the report workers leave (at least one,
+# the last ones): Oxigraph's bulk loader starts a thread per CPU, and threads that compete with
+# the processing for every core stall one another.  Measured on 2 cores: 30 reports took
+# 3.1-6.8 s while an unconfined load ran (1.8-2.3 s without); 1,000 reports at `--jobs 2` took
+# 49.8 s confined, against 65.2 s with the loader niced instead, and 58.3 s with both.
 def loader_cpus(workers: int) -> Optional[set[int]]:
     """The CPUs the store loader may use while ``workers`` processes build reports: those
     they leave, at least one (the last ones); None where the system does not say."""
