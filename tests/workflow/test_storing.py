@@ -238,6 +238,23 @@ def test_batches_stay_bounded_when_streaming_never_started(tmp_path, monkeypatch
     assert store_state(tmp_path / "late") == store_state(tmp_path / "one")
 
 
+def spy_calls(monkeypatch):
+    """Lists filled as the bulk calls run: their batches, in call order, and the (sha, graph)
+    pairs in the order the calls read them."""
+    calls, pulled = [], []
+    stream = storing._Batch.stream
+
+    def spy_stream(self, stopping):
+        if not calls or calls[-1] is not self:
+            calls.append(self)
+        for item in stream(self, stopping):
+            pulled.append(item)
+            yield item
+
+    monkeypatch.setattr(storing._Batch, "stream", spy_stream)
+    return calls, pulled
+
+
 def wait_for(condition, seconds=20.0):
     deadline = time.monotonic() + seconds
     while not condition():
@@ -255,19 +272,11 @@ def test_a_batch_call_reads_each_report_as_it_joins_the_batch(tmp_path, monkeypa
     sizes = sorted(p.stat().st_size for p in (tmp_path / "one" / "cache").rglob("*.nq"))
     assert len(sizes) == len(MANY)
     monkeypatch.setattr(storing, "BULK_BATCH_BYTES", sum(sizes) // 3)  # three or four batches
-    pulled = []  # (sha, graph) in the order the bulk calls read them
-    calls = []  # the batches of the bulk calls, in call order
+    calls, pulled = spy_calls(monkeypatch)
     checks = []  # per report added to a batch still filling: read by the call before the next one?
     events = []
-    stream, rebuild = storing._Batch.stream, storing.StoreWriter.rebuild
+    rebuild = storing.StoreWriter.rebuild
     enqueue = storing.StoreWriter._enqueue
-
-    def spy_stream(self, stopping):
-        if not calls or calls[-1] is not self:
-            calls.append(self)
-        for item in stream(self, stopping):
-            pulled.append(item)
-            yield item
 
     def spy_enqueue(self, sha, graph):
         if (sha, graph) in self._queued:
@@ -281,7 +290,6 @@ def test_a_batch_call_reads_each_report_as_it_joins_the_batch(tmp_path, monkeypa
         events.append("rebuild")
         return rebuild(self, entries)
 
-    monkeypatch.setattr(storing._Batch, "stream", spy_stream)
     monkeypatch.setattr(storing.StoreWriter, "_enqueue", spy_enqueue)
     monkeypatch.setattr(storing.StoreWriter, "rebuild", spy_rebuild)
     result = run(src, tmp_path / "streamed", stages=oxigraph_stages, jobs=1)
@@ -374,17 +382,7 @@ def test_the_last_tenth_of_the_reports_gets_a_call_of_its_own(tmp_path, monkeypa
     """The last reports to load have their own small bulk call, so that the big call's work
     after its input ends overlaps with their processing; below the minimum, one call."""
     src = write_corpus(tmp_path / "in", MANY, bad=False)
-    calls, pulled = [], []
-    stream = storing._Batch.stream
-
-    def spy_stream(self, stopping):
-        if not calls or calls[-1] is not self:
-            calls.append(self)
-        for item in stream(self, stopping):
-            pulled.append(item)
-            yield item
-
-    monkeypatch.setattr(storing._Batch, "stream", spy_stream)
+    calls, pulled = spy_calls(monkeypatch)
     assert len(MANY) // storing.LAST_CALL_SHARE < storing.LAST_CALL_MIN_GRAPHS
     run(src, tmp_path / "one", stages=oxigraph_stages)
     assert [len(batch.items) for batch in calls] == [len(MANY)]
