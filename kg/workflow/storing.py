@@ -141,7 +141,7 @@ class _Batch:
 # The store loader's threads are confined to the CPUs the report workers leave (at least one,
 # the last ones): Oxigraph's bulk loader starts a thread per CPU, and threads that compete with
 # the processing for every core stall one another.  Measured on 2 cores: 30 reports took
-# 3.1-6.8 s while an unconfined load ran (1.8-2.3 s without); 1,000 reports at `--jobs 2` took
+# 3.1-6.8 s while an unconfined load ran (1.7-2.5 s without); 1,000 reports at `--jobs 2` took
 # 49.8 s confined, against 65.2 s with the loader niced instead, and 58.3 s with both.
 def loader_cpus(workers: int) -> Optional[set[int]]:
     """The CPUs the store loader may use while ``workers`` processes build reports: those
