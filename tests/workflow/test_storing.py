@@ -346,13 +346,9 @@ def test_a_strict_build_stopped_while_a_call_waits_for_input_ends_promptly(tmp_p
     """The bulk call is waiting for the batch's next report when --strict stops the build:
     the call ends, the build returns at once, the old store stays and the new one is gone."""
     src, out, before = built_then_all_changed(tmp_path, oxigraph_stages, "龥_crash.txt")  # sorts last
-    pulled, waiting, closing = [], [], []
-    stream, close = storing._Batch.stream, storing.StoreWriter.close
-
-    def spy_stream(self, stopping):
-        for item in stream(self, stopping):
-            pulled.append(item)
-            yield item
+    _, pulled = spy_calls(monkeypatch)
+    waiting, closing = [], []
+    close = storing.StoreWriter.close
 
     def spy_close(self):
         if self._loader is not None:  # the build stops with a call running
@@ -363,7 +359,6 @@ def test_a_strict_build_stopped_while_a_call_waits_for_input_ends_promptly(tmp_p
         else:
             close(self)
 
-    monkeypatch.setattr(storing._Batch, "stream", spy_stream)
     monkeypatch.setattr(storing.StoreWriter, "close", spy_close)
     results = []
     builder = threading.Thread(target=lambda: results.append(
