@@ -11,8 +11,10 @@
   batch runs in a background thread (the loader works outside the GIL; the
   thread is confined to the CPUs the report workers leave, at least one) from
   the batch's first report on, and reads each report's N-Quads as the report is
-  added; it ends when the batch is full or, for the last one, when processing
-  is over, so only the end of the last call is left to wait for.  The bulk
+  added; it ends when the batch is full or, for the last ones, at fixed points
+  near the end of processing, so only the end of a small last call is left to
+  wait for.  Once processing is over the loader takes every CPU and a second
+  thread runs the calls not started yet beside the running one.  The bulk
   loader is not transactional: that is why it only writes a store nobody reads
   yet; a build that stops ends the running call and deletes the new store,
   leaving the old one.
@@ -42,7 +44,7 @@ from kg.cache import ReportCache, StoreJournal
 from kg.errors import GovKGError
 
 __all__ = ["StoreWriter", "recover", "BULK_MIN_GRAPHS", "BULK_BATCH_BYTES", "STORE_FLUSH_BYTES",
-           "LAST_CALL_SHARE", "LAST_CALL_MIN_GRAPHS", "loader_cpus"]
+           "LAST_CALLS", "LAST_CALL_MIN_GRAPHS", "LOADER_LANES", "loader_cpus"]
 
 #: A fresh bulk-loaded store is built when at least this many graphs must be
 #: loaded and they are at least a quarter of the corpus; below that, one
@@ -61,14 +63,20 @@ STORE_FLUSH_BYTES = 16 * 1024 * 1024
 #: 37-40 s, ten calls 52 s).
 BULK_BATCH_BYTES = 256 * 1024 * 1024
 
-#: The last tenth of the reports to load gets a call of its own (when that is at least
+#: The last reports to load get calls of their own, smaller and smaller: new calls start
+#: after all but the last tenth, twentieth and fortieth of them (when that many are at least
 #: :data:`LAST_CALL_MIN_GRAPHS` reports).  Oxigraph does most of a call's work after the
 #: call's input ends (it sorts and writes the quads a chunk of about a million at a time,
-#: then adds the call's files): 11-18 s for the last 256 MB batch of the benchmark, all of
-#: it after the last report.  With a small last call, the big call's end overlaps with the
-#: processing of the last tenth, and only the small call's end is left to wait for.
-LAST_CALL_SHARE = 10
+#: then adds the call's files): 11-18 s for a 256 MB batch of the benchmark, 2.5-3 s for 100
+#: reports, 0.4-0.6 s for 25 (measured one call at a time on one CPU).  Each call's end
+#: overlaps with the processing of the next call's reports, and only the end of the last,
+#: small call is left to wait for.
+LAST_CALLS = (10, 20, 40)
 LAST_CALL_MIN_GRAPHS = 8
+
+#: Once processing is over, this many loader threads run bulk calls at the same time (the
+#: calls not started yet go to a second thread while the first finishes its call).
+LOADER_LANES = 2
 
 _HEX = set("0123456789abcdef")
 
@@ -163,34 +171,86 @@ def _confine(cpus: Optional[set[int]]) -> None:
         pass
 
 
-class _BackgroundLoader(threading.Thread):
-    """Runs ``start()``, then ``load(batch)`` for each submitted batch, one at a time, in
-    submission order, confined to ``cpus`` (:func:`loader_cpus`; the store is opened here, so
-    that the threads Oxigraph starts for it are confined too)."""
+def _widen(cpus: Optional[set[int]], every: Optional[set[int]]) -> None:
+    """Give every thread of this process confined to ``cpus`` all of ``every`` (Linux): the
+    loader's threads, those Oxigraph and RocksDB started from them included."""
+    if not cpus or not every or cpus == every:
+        return
+    try:
+        tasks = os.listdir("/proc/self/task")
+    except OSError:
+        return
+    for task in tasks:
+        try:
+            if os.sched_getaffinity(int(task)) == cpus:
+                os.sched_setaffinity(int(task), every)
+        except (AttributeError, OSError, ValueError):  # the thread has ended meanwhile
+            pass
+
+
+class _BackgroundLoader:
+    """Runs ``start()``, then ``load(batch)`` for each submitted batch, in submission order, on
+    a thread confined to ``cpus`` (:func:`loader_cpus`; the store is opened there, so that the
+    threads Oxigraph starts for it are confined too).  :meth:`widen`, once processing is
+    over, gives those threads every CPU and starts up to ``lanes - 1`` more threads that take
+    the batches not started yet, so that several calls run at once."""
 
     def __init__(self, load: Callable[[_Batch], None], start: Optional[Callable[[], None]] = None,
-                 cpus: Optional[set[int]] = None) -> None:
-        super().__init__(name="govkg-store-loader", daemon=True)
+                 cpus: Optional[set[int]] = None, lanes: int = 1) -> None:
         self._load = load
         self._start = start
         self._cpus = cpus
+        self._lanes = max(1, lanes)
+        try:
+            self._every: Optional[set[int]] = os.sched_getaffinity(0)
+        except (AttributeError, OSError):
+            self._every = None
         self._queue: "queue.Queue[Optional[_Batch]]" = queue.Queue()
+        self._opened = threading.Event()  # start() has returned
+        self._wide = False  # widen() was called: the first thread must not confine itself
+        self._lock = threading.Lock()
+        self._threads: list[threading.Thread] = []
         self._cancelled = False
         self.error: Optional[BaseException] = None
+
+    def start(self) -> None:
+        self._spawn(first=True)
+
+    def _spawn(self, first: bool = False) -> None:
+        name = "govkg-store-loader" + ("" if first else f"-{len(self._threads) + 1}")
+        thread = threading.Thread(target=self._run, args=(first,), name=name, daemon=True)
+        self._threads.append(thread)
+        thread.start()
 
     def submit(self, batch: _Batch) -> None:
         self._queue.put(batch)
 
-    def run(self) -> None:
-        _confine(self._cpus)
-        try:
-            if self._start is not None:
-                self._start()
-        except BaseException as err:  # re-raised by finish(); the batches are skipped
-            self.error = err
+    def widen(self) -> None:
+        """Processing is over: the loader may use every CPU, with up to ``lanes`` calls at once."""
+        with self._lock:
+            self._wide = True
+            _widen(self._cpus, self._every)
+        while len(self._threads) < self._lanes:
+            self._spawn()
+
+    def _run(self, first: bool) -> None:
+        if first:
+            with self._lock:
+                if not self._wide:
+                    _confine(self._cpus)
+            try:
+                if self._start is not None:
+                    self._start()
+            except BaseException as err:  # re-raised by finish(); the batches are skipped
+                self.error = err
+            finally:
+                self._opened.set()
+        else:
+            self._opened.wait()
         while True:
             batch = self._queue.get()
             if batch is None:
+                self._queue.put(None)  # for the other threads
                 return
             if self._cancelled or self.error is not None:
                 continue
@@ -199,19 +259,22 @@ class _BackgroundLoader(threading.Thread):
             except BaseException as err:  # re-raised by finish() in the building thread
                 self.error = err
 
+    def _join(self) -> None:
+        self._queue.put(None)
+        for thread in self._threads:
+            thread.join()
+
     def finish(self) -> None:
         """Wait until every submitted batch is loaded; raise what loading raised."""
-        self._queue.put(None)
-        self.join()
+        self._join()
         if self.error is not None:
             raise self.error
 
     def cancel(self) -> None:
-        """Skip the batches not started and wait for the running call (the caller has made
-        its stream raise :class:`_Cancelled`)."""
+        """Skip the batches not started and wait for the running calls (the caller has made
+        their streams raise :class:`_Cancelled`)."""
         self._cancelled = True
-        self._queue.put(None)
-        self.join()
+        self._join()
 
 
 class StoreWriter:
@@ -237,7 +300,7 @@ class StoreWriter:
         self._batch: Optional[_Batch] = None  # the batch being filled
         self._ready: list[_Batch] = []  # batches held until streaming starts
         self._queued: set[tuple[str, str]] = set()
-        self._last_call_after: Optional[int] = None  # reports queued before the last call
+        self._seal_after: set[int] = set()  # numbers of reports queued that end a call
         self._streaming = False
         self._stopping = threading.Event()  # the build stops: running bulk calls end
 
@@ -254,8 +317,8 @@ class StoreWriter:
         oxigraph = getattr(self.store, "oxigraph", None)
         self.bulk = (isinstance(oxigraph, pyoxigraph.Store) and hasattr(self.store, "bulk_load")
                      and pending >= BULK_MIN_GRAPHS and 4 * pending >= total)
-        last = pending // LAST_CALL_SHARE
-        self._last_call_after = pending - last if self.bulk and last >= LAST_CALL_MIN_GRAPHS else None
+        self._seal_after = {pending - pending // share for share in LAST_CALLS
+                            if self.bulk and pending // share >= LAST_CALL_MIN_GRAPHS}
         return self.bulk
 
     def add(self, sha: str, summary: dict) -> None:
@@ -325,7 +388,7 @@ class StoreWriter:
             self._batch = _Batch()
             self._ready.append(self._batch)
         self._batch.add(sha, graph, self.cache.path(sha, "nq").stat().st_size)
-        if self._batch.bytes >= BULK_BATCH_BYTES or len(self._queued) == self._last_call_after:
+        if self._batch.bytes >= BULK_BATCH_BYTES or len(self._queued) in self._seal_after:
             self._seal()
         self._submit()
 
@@ -346,7 +409,7 @@ class StoreWriter:
             return
         if self._loader is None:
             self._loader = _BackgroundLoader(self._load_batch, start=self._open_new,
-                                             cpus=loader_cpus(self.workers))
+                                             cpus=loader_cpus(self.workers), lanes=LOADER_LANES)
             self._loader.start()
         for batch in self._ready:
             self._loader.submit(batch)
@@ -370,6 +433,8 @@ class StoreWriter:
         self._seal()
         if self._ready:
             self._submit()
+        if self._loader is not None:
+            self._loader.widen()
 
     def rebuild(self, entries: Iterable[tuple[str, dict]]) -> list[dict]:
         """Fresh-store mode, after processing: load the graphs of ``entries`` (sha, summary) not

@@ -245,7 +245,7 @@ def spy_calls(monkeypatch):
     stream = storing._Batch.stream
 
     def spy_stream(self, stopping):
-        if not calls or calls[-1] is not self:
+        if all(call is not self for call in calls):  # two calls can read at once after processing
             calls.append(self)
         for item in stream(self, stopping):
             pulled.append(item)
@@ -373,24 +373,122 @@ def test_a_strict_build_stopped_while_a_call_waits_for_input_ends_promptly(tmp_p
     assert not list(out.glob(".store-*"))
 
 
-def test_the_last_tenth_of_the_reports_gets_a_call_of_its_own(tmp_path, monkeypatch, oxigraph_stages):
-    """The last reports to load have their own small bulk call, so that the big call's work
-    after its input ends overlaps with their processing; below the minimum, one call."""
-    src = write_corpus(tmp_path / "in", MANY, bad=False)
-    calls, pulled = spy_calls(monkeypatch)
-    assert len(MANY) // storing.LAST_CALL_SHARE < storing.LAST_CALL_MIN_GRAPHS
-    run(src, tmp_path / "one", stages=oxigraph_stages)
-    assert [len(batch.items) for batch in calls] == [len(MANY)]
+def spy_batches(monkeypatch):
+    """Lists filled during a build: the batches in the order they go to the loader, and the
+    (sha, graph) pairs in the order they are queued."""
+    submitted, queued = [], []
+    submit, enqueue = storing._BackgroundLoader.submit, storing.StoreWriter._enqueue
 
-    calls.clear(), pulled.clear()
-    monkeypatch.setattr(storing, "LAST_CALL_SHARE", 4)
+    def spy_submit(self, batch):
+        submitted.append(batch)
+        return submit(self, batch)
+
+    def spy_enqueue(self, sha, graph):
+        if (sha, graph) not in self._queued:
+            queued.append((sha, graph))
+        return enqueue(self, sha, graph)
+
+    monkeypatch.setattr(storing._BackgroundLoader, "submit", spy_submit)
+    monkeypatch.setattr(storing.StoreWriter, "_enqueue", spy_enqueue)
+    return submitted, queued
+
+
+def test_the_last_reports_get_smaller_and_smaller_calls_of_their_own(tmp_path, monkeypatch,
+                                                                     oxigraph_stages):
+    """New bulk calls start after all but the last shares of the reports (a half and a quarter
+    here), so that each call's work after its input ends overlaps with the processing of the
+    next call's reports; shares below the minimum get no call of their own."""
+    src = write_corpus(tmp_path / "in", MANY, bad=False)
+    submitted, queued = spy_batches(monkeypatch)
+    assert all(len(MANY) // share < storing.LAST_CALL_MIN_GRAPHS for share in storing.LAST_CALLS)
+    run(src, tmp_path / "one", stages=oxigraph_stages)
+    assert [len(batch.items) for batch in submitted] == [len(MANY)]
+
+    submitted.clear(), queued.clear()
+    monkeypatch.setattr(storing, "LAST_CALLS", (2, 4, len(MANY)))
     monkeypatch.setattr(storing, "LAST_CALL_MIN_GRAPHS", 2)
     result = run(src, tmp_path / "split", stages=oxigraph_stages, jobs=1, rebuild=True)
     assert len(result.reports) == len(MANY) and not result.failures
-    last = len(MANY) // 4
-    assert [len(batch.items) for batch in calls] == [len(MANY) - last, last]
-    assert calls[-1].items == pulled[-last:]  # the last reports processed
+    n = len(MANY)
+    assert [len(batch.items) for batch in submitted] == [n - n // 2, n // 2 - n // 4, n // 4]
+    assert [item for batch in submitted for item in batch.items] == queued  # in processing order
     assert store_state(tmp_path / "split") == store_state(tmp_path / "one")
+
+
+def test_after_processing_the_calls_not_started_run_beside_the_running_one(tmp_path, monkeypatch,
+                                                                          oxigraph_stages):
+    """While reports are processed one loader thread runs the calls; once processing is over a
+    second one takes the batches not started yet, beside the call still running."""
+    src = write_corpus(tmp_path / "in", MANY, bad=False)
+    run(src, tmp_path / "one", stages=oxigraph_stages)
+    monkeypatch.setattr(storing, "BULK_BATCH_BYTES", 1)  # a call per report
+    started, over, beside = threading.Event(), threading.Event(), threading.Event()
+    lanes, waited = [], []
+    load_batch, queue_rest = storing.StoreWriter._load_batch, storing.StoreWriter.queue_rest
+
+    def spy_load(self, batch):
+        lanes.append((threading.current_thread().name, over.is_set()))
+        started.set()
+        if len(lanes) == 1:  # the first call lasts until another one runs beside it
+            waited.append(beside.wait(timeout=20))
+        else:
+            beside.set()
+        return load_batch(self, batch)
+
+    def spy_queue_rest(self, entries):  # processing is over once the first call runs
+        started.wait(timeout=20)
+        over.set()
+        return queue_rest(self, entries)
+
+    monkeypatch.setattr(storing.StoreWriter, "_load_batch", spy_load)
+    monkeypatch.setattr(storing.StoreWriter, "queue_rest", spy_queue_rest)
+    result = run(src, tmp_path / "lanes", stages=oxigraph_stages, jobs=1, rebuild=True)
+    assert len(result.reports) == len(MANY) and not result.failures
+    assert lanes[0] == ("govkg-store-loader", False) and waited == [True]
+    second = [seen for name, seen in lanes if name == "govkg-store-loader-2"]
+    assert second and all(second)  # the second thread only after processing
+    assert len(lanes) == len(MANY)
+    assert store_state(tmp_path / "lanes") == store_state(tmp_path / "one")
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2,
+                    reason="needs CPU affinity (Linux) and two CPUs")
+def test_widening_gives_the_loaders_threads_every_cpu():
+    """The threads confined to the loader's CPUs (the loader's own and those it started) get
+    every CPU of the process; other threads keep theirs."""
+    every = os.sched_getaffinity(0)
+    cpus, other = {max(every)}, {min(every)}
+    release, ready, seen = threading.Event(), threading.Barrier(4), {}
+
+    def child(name):
+        seen[name] = threading.get_native_id()
+        ready.wait()
+        release.wait(timeout=20)
+
+    def loader():
+        storing._confine(cpus)
+        threading.Thread(target=child, args=("started by the loader",)).start()
+        child("loader")
+
+    def bystander():
+        os.sched_setaffinity(threading.get_native_id(), other)
+        child("bystander")
+
+    threads = [threading.Thread(target=loader), threading.Thread(target=bystander)]
+    for thread in threads:
+        thread.start()
+    ready.wait(timeout=20)
+    try:
+        assert os.sched_getaffinity(seen["started by the loader"]) == cpus
+        storing._widen(cpus, every)
+        assert os.sched_getaffinity(seen["loader"]) == every
+        assert os.sched_getaffinity(seen["started by the loader"]) == every
+        assert os.sched_getaffinity(seen["bystander"]) == other
+        assert os.sched_getaffinity(0) == every
+    finally:
+        release.set()
+        for thread in threads:
+            thread.join()
 
 
 def test_the_corpus_files_are_written_while_the_store_finishes_loading(tmp_path, monkeypatch,
@@ -423,20 +521,22 @@ def test_the_loader_thread_opens_the_new_store_on_the_cpus_the_workers_leave(tmp
     threads Oxigraph starts from it, for the store it opens there) runs on the last CPUs the
     workers leave, at least one."""
     src = write_corpus(tmp_path / "in", MANY, bad=False)
-    seen = {}
-    open_new, load_batch = storing.StoreWriter._open_new, storing.StoreWriter._load_batch
+    seen, opened = {}, threading.Event()
+    open_new, queue_rest = storing.StoreWriter._open_new, storing.StoreWriter.queue_rest
     allowed = sorted(os.sched_getaffinity(0))
 
     def spy_open(self):
         seen["opened in"] = threading.current_thread().name
+        seen["loader cpus"] = os.sched_getaffinity(threading.get_native_id())
+        opened.set()
         return open_new(self)
 
-    def spy_load(self, batch):
-        seen.setdefault("loader cpus", os.sched_getaffinity(threading.get_native_id()))
-        return load_batch(self, batch)
+    def spy_queue_rest(self, entries):  # processing is over once the store is open
+        opened.wait(timeout=20)
+        return queue_rest(self, entries)
 
     monkeypatch.setattr(storing.StoreWriter, "_open_new", spy_open)
-    monkeypatch.setattr(storing.StoreWriter, "_load_batch", spy_load)
+    monkeypatch.setattr(storing.StoreWriter, "queue_rest", spy_queue_rest)
     result = run(src, tmp_path / "out", stages=oxigraph_stages, jobs=jobs)
     assert len(result.reports) == len(MANY) and not result.failures
     assert seen["opened in"] == "govkg-store-loader"
@@ -453,3 +553,18 @@ def test_loader_cpus_are_those_the_workers_leave(monkeypatch):
     assert storing.loader_cpus(8) == storing.loader_cpus(16) == {7}
     monkeypatch.delattr(os, "sched_getaffinity")
     assert storing.loader_cpus(1) is None
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2,
+                    reason="needs CPU affinity (Linux) and two CPUs")
+def test_a_loader_widened_before_its_thread_runs_is_not_confined():
+    """Processing can end before the loader's first thread confines itself: it then stays
+    on every CPU."""
+    every, seen = os.sched_getaffinity(0), []
+    loader = storing._BackgroundLoader(
+        lambda batch: None, start=lambda: seen.append(os.sched_getaffinity(threading.get_native_id())),
+        cpus={max(every)}, lanes=2)
+    loader.widen()
+    loader.start()
+    loader.finish()
+    assert seen == [every]
