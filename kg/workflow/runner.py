@@ -181,7 +181,7 @@ def build(paths: Optional[Iterable[Any]] = None, out_dir: Any = settings.DEFAULT
             todo = []
             result.aborted = True
         pending = sum(writer.needs_load(sha, s) for sha, s in summaries.items()) + len(todo)
-        writer.choose(pending, len(summaries) + len(todo))
+        writer.choose(pending, len(summaries) + len(todo), processing=len(todo))
         for sha in sorted(summaries):
             add_built(sha, summaries[sha])
 

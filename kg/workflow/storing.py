@@ -312,13 +312,16 @@ class StoreWriter:
         graph = summary["graph"]
         return not (graph in self.in_store and self.journal.loaded.get(graph) == self._key(sha, summary))
 
-    def choose(self, pending: int, total: int) -> bool:
-        """Decide, before processing, whether ``pending`` graphs of ``total`` make a fresh store."""
+    def choose(self, pending: int, total: int, processing: Optional[int] = None) -> bool:
+        """Decide, before processing, whether ``pending`` graphs of ``total`` make a fresh store.
+        ``processing`` of the pending graphs (default: all) are those of reports processed now,
+        queued last as they come: the last calls (:data:`LAST_CALLS`) are shares of those."""
         oxigraph = getattr(self.store, "oxigraph", None)
         self.bulk = (isinstance(oxigraph, pyoxigraph.Store) and hasattr(self.store, "bulk_load")
                      and pending >= BULK_MIN_GRAPHS and 4 * pending >= total)
-        self._seal_after = {pending - pending // share for share in LAST_CALLS
-                            if self.bulk and pending // share >= LAST_CALL_MIN_GRAPHS}
+        processing = pending if processing is None else min(processing, pending)
+        self._seal_after = {pending - processing // share for share in LAST_CALLS
+                            if self.bulk and processing // share >= LAST_CALL_MIN_GRAPHS}
         return self.bulk
 
     def add(self, sha: str, summary: dict) -> None:

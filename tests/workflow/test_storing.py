@@ -2,6 +2,7 @@
 store swapped in for many, and recovery from a kill during the swap."""
 
 import os
+import shutil
 import threading
 import time
 
@@ -55,8 +56,8 @@ def test_bulk_and_per_report_loading_give_the_same_store(tmp_path, monkeypatch, 
     chosen = []
     choose = storing.StoreWriter.choose
 
-    def spy(self, pending, total):
-        chosen.append(choose(self, pending, total))
+    def spy(self, pending, total, **processing):
+        chosen.append(choose(self, pending, total, **processing))
         return chosen[-1]
 
     monkeypatch.setattr(storing.StoreWriter, "choose", spy)
@@ -412,6 +413,13 @@ def test_the_last_reports_get_smaller_and_smaller_calls_of_their_own(tmp_path, m
     n = len(MANY)
     assert [len(batch.items) for batch in submitted] == [n - n // 2, n // 2 - n // 4, n // 4]
     assert [item for batch in submitted for item in batch.items] == queued  # in processing order
+    assert store_state(tmp_path / "split") == store_state(tmp_path / "one")
+
+    submitted.clear(), queued.clear()  # the store lost, every graph from the cache: one call
+    shutil.rmtree(tmp_path / "split" / "store")
+    result = run(src, tmp_path / "split", stages=oxigraph_stages, jobs=1)
+    assert result.processed == 0 and result.cached == len(MANY)
+    assert [len(batch.items) for batch in submitted] == [len(MANY)]
     assert store_state(tmp_path / "split") == store_state(tmp_path / "one")
 
 
