@@ -78,20 +78,30 @@ def check_consistent(out: Path, versions: list[dict]) -> None:
 
 def kill_at_random_points(command, out: Path, versions, *, points: int, window: tuple, seed: int,
                           env: dict) -> int:
+    """Start ``command`` ``points`` times and SIGKILL it at a random moment of ``window``
+    (seconds); after each run, the outputs must be consistent.  The machine's speed drifts:
+    when a run ends before its kill, the window shrinks below that moment and the point is
+    tried again (up to three times), so that most kills land while the build runs."""
     rng = random.Random(seed)
     survived = 0
     interrupted = 0
+    low, high = window
     for _ in range(points):
-        delay = rng.uniform(*window)
-        proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL, start_new_session=True)
-        time.sleep(delay)
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)  # the build and its workers
-        proc.wait()
-        check_consistent(out, versions)
-        survived += 1
-        interrupted += proc.returncode == -signal.SIGKILL
+        for _attempt in range(3):
+            delay = rng.uniform(low, high)
+            proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL, start_new_session=True)
+            time.sleep(delay)
+            ended = proc.poll() is not None
+            if not ended:
+                os.killpg(proc.pid, signal.SIGKILL)  # the build and its workers
+            proc.wait()
+            check_consistent(out, versions)
+            survived += 1
+            if not ended:
+                interrupted += proc.returncode == -signal.SIGKILL
+                break
+            low, high = low * 0.8 * delay / high, 0.8 * delay  # it ran faster than measured
     print(f"{survived} kill points survived, {interrupted} of them interrupted the build")
     assert interrupted >= points // 2, "the kills came too late to test anything"
     return survived
@@ -139,7 +149,7 @@ def test_killed_fake_builds_lose_nothing(tmp_path):
                for i in range(40)}
     env = dict(os.environ, FAKE_DELAY="0.02")
     survived = _kill_scenario(tmp_path, reports, fake_build_command, points=10, seed=7, env=env)
-    assert survived == 10
+    assert survived >= 10
     print(f"kill points survived: {survived}")
 
 
@@ -159,4 +169,4 @@ def test_killed_kg_build_loses_nothing(tmp_path, real_stages):
         if fingerprint() != pipeline:  # only while developing, never in CI
             pytest.skip("the pipeline's code changed while the test ran")
         raise
-    assert survived == 2
+    assert survived >= 2
