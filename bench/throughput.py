@@ -10,18 +10,25 @@ end; then measures, in one run:
    for comparison, the same with GovKG's own segmenter, kg.nlp.segmenter, which
    the build uses (``own_chars_per_s``: the same words), and spacy-pkuseg with
    the plain model (``plain_chars_per_s``);
-2. full ``kg build --rebuild`` at --jobs 1 and --jobs 2 (subprocesses; wall
-   time includes start-up and model loading), characters/s and the ratio to
-   the ceiling, the speed-up at --jobs 2, and peak memory of the process tree
-   (sum of PSS — shared pages counted once — and sum of RSS);
+2. full ``kg build --rebuild`` at --jobs 1 and --jobs 2 (subprocesses, each into
+   a new folder; wall time includes start-up and model loading), characters/s
+   and the ratio to the ceiling, the speed-up at --jobs 2, and peak memory of
+   the process tree (sum of PSS — shared pages counted once — and sum of RSS);
 3. an incremental re-run after one report changed;
-4. the machine's load average around each step (os.getloadavg).
+4. the machine's load average around each step (os.getloadavg), and its speed
+   right before and after each build (``probe_before``/``probe_after``: the
+   ceiling's measure on 100k characters; the speed drifts by up to 2x within
+   minutes, so ``ratio_to_adjacent_probe`` is the build against those).
+
+``--rounds N`` repeats 1-3 N times, the --jobs order reversed every other
+round, and prints the medians (``summary``).
 
 ``--profile N`` also profiles an in-process build of N reports with
 pyinstrument and prints the top hotspots.
 
     .venv/bin/python bench/throughput.py --reports 50          # a quick look
     .venv/bin/python bench/throughput.py --json bench/last.json  # the full run
+    .venv/bin/python bench/throughput.py --rounds 3              # medians of three
 """
 
 from __future__ import annotations
@@ -120,6 +127,42 @@ def ceiling(corpus: Path, max_chars: int) -> dict:
         figures.update({f"{label}tokens": tokens, f"{label}seconds": round(seconds, 2),
                         f"{label}chars_per_s": round(total / seconds)})
     return figures
+
+
+class SpeedProbe:
+    """The ceiling's own measure on a small sample (bare spacy-pkuseg tokenisation of about
+    ``chars`` characters, one pass, ~2 s), taken right before and after each build: the
+    machine's speed drifts by up to 2x within minutes, and the ratio to the probes next to a
+    build (``ratio_to_adjacent_probe``) is not thrown off by that drift."""
+
+    def __init__(self, corpus: Path, chars: int = 100_000) -> None:
+        from kg.nlp import load_pipeline
+
+        self.nlp = load_pipeline(fast_segmenter=False)
+        self.texts, self.chars = [], 0
+        for path in sorted(corpus.iterdir()):
+            text = path.read_text("utf-8")
+            self.texts.append(text)
+            self.chars += len(text)
+            if self.chars >= chars:
+                break
+        self.nlp.make_doc(self.texts[0][:200])  # warm up
+
+    def __call__(self) -> int:
+        started = time.perf_counter()
+        for text in self.texts:
+            self.nlp.make_doc(text)
+        return round(self.chars / (time.perf_counter() - started))
+
+
+def corpus_chars(corpus: Path) -> int:
+    return sum(len(path.read_text("utf-8")) for path in corpus.iterdir())
+
+
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return round(ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2, 4)
 
 
 def _rss_pss(proc) -> tuple[int, int]:
@@ -250,6 +293,25 @@ def profile(corpus: Path, reports: int, work: Path) -> str:
     return f"{tree[:7000]}\n--- top functions by own time ---\n{top}"
 
 
+def summarise(rounds: list[dict], jobs_list: list[int]) -> dict:
+    """Medians over the rounds of the figures the targets are about; peak memory: the highest."""
+    summary: dict = {"rounds": len(rounds),
+                     "ceiling_chars_per_s": median([r["ceiling"]["chars_per_s"] for r in rounds])}
+    for jobs in jobs_list:
+        runs = [r[f"full_j{jobs}"] for r in rounds]
+        summary[f"j{jobs}_seconds"] = median([run["seconds"] for run in runs])
+        summary[f"j{jobs}_ratio_to_ceiling"] = median([run["ratio_to_ceiling"] for run in runs])
+        summary[f"j{jobs}_ratio_to_adjacent_probe"] = median(
+            [run["ratio_to_adjacent_probe"] for run in runs])
+        summary[f"j{jobs}_peak_pss_mb"] = max(run["peak_pss_mb"] for run in runs)
+    if all("speedup_j2" in r for r in rounds):
+        summary["speedup_j2"] = median([r["speedup_j2"] for r in rounds])
+        summary["trig_identical_j1_j2"] = all(r["trig_identical_j1_j2"] for r in rounds)
+    summary["incremental_fraction"] = median(
+        [r["incremental_1_changed"]["fraction_of_full"] for r in rounds])
+    return summary
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reports", type=int, default=1000)
@@ -257,6 +319,9 @@ def main(argv: list[str] | None = None) -> dict:
                         help="corpus size at least this (default 10 MB per 1,000 reports)")
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--ceiling-chars", type=int, default=1_000_000)
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="repeat ceiling, builds and incremental run this many times (the "
+                             "--jobs order reversed every other round) and summarise by medians")
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="also profile a build of N reports with pyinstrument")
     parser.add_argument("--work", type=Path, default=None, help="keep the corpus and outputs here")
@@ -276,34 +341,50 @@ def main(argv: list[str] | None = None) -> dict:
     figures["corpus"] = make_corpus(corpus, args.reports, int(min_mb * 1e6))
     print(f"corpus: {figures['corpus']}", flush=True)
 
-    figures["ceiling"] = ceiling(corpus, args.ceiling_chars)
-    print(f"ceiling (bare pkuseg tokenisation): {figures['ceiling']}", flush=True)
-
-    chars = figures["corpus"]["chars"]
-    for jobs in args.jobs:
-        out = work / f"out-j{jobs}"
-        result = kg_build(corpus, out, jobs, rebuild=True, snapshot=snapshot)
-        result["chars_per_s"] = round(chars / result["seconds"])
-        result["ratio_to_ceiling"] = round(result["chars_per_s"] / figures["ceiling"]["chars_per_s"], 3)
-        result["ratio_to_own_tokenizer"] = round(
-            result["chars_per_s"] / figures["ceiling"]["own_chars_per_s"], 3)
-        figures[f"full_j{jobs}"] = result
-        print(f"full build --jobs {jobs}: {result}", flush=True)
-    if "full_j1" in figures and "full_j2" in figures:
-        figures["speedup_j2"] = round(figures["full_j1"]["seconds"] / figures["full_j2"]["seconds"], 2)
-        print(f"speed-up at --jobs 2: {figures['speedup_j2']}", flush=True)
-        same = (work / "out-j1" / "kg.trig").read_bytes() == (work / "out-j2" / "kg.trig").read_bytes()
-        figures["trig_identical_j1_j2"] = same
-
+    probe = SpeedProbe(corpus)
     first_jobs = args.jobs[0]
-    changed = sorted(corpus.iterdir())[len(list(corpus.iterdir())) // 2]
-    changed.write_text(changed.read_text("utf-8") + "（已修订）\n", "utf-8")
-    incremental = kg_build(corpus, work / f"out-j{first_jobs}", first_jobs, rebuild=False,
-                           snapshot=snapshot)
-    full = figures[f"full_j{first_jobs}"]["seconds"]
-    incremental["fraction_of_full"] = round(incremental["seconds"] / full, 4)
-    figures["incremental_1_changed"] = incremental
-    print(f"incremental, 1 of {figures['corpus']['reports']} changed: {incremental}", flush=True)
+    rounds = []
+    for serial in range(args.rounds):
+        rnd: dict = {"round": serial + 1, "ceiling": ceiling(corpus, args.ceiling_chars)}
+        print(f"round {serial + 1}: ceiling (bare pkuseg tokenisation): {rnd['ceiling']}", flush=True)
+        ceiling_cps = rnd["ceiling"]["chars_per_s"]
+        chars = corpus_chars(corpus)
+        # odd rounds in the order given, even rounds reversed: drift does not favour one --jobs
+        for jobs in (args.jobs if serial % 2 == 0 else list(reversed(args.jobs))):
+            out = work / f"out-j{jobs}"
+            shutil.rmtree(out, ignore_errors=True)  # every round builds into a new folder
+            before = probe()
+            result = kg_build(corpus, out, jobs, rebuild=True, snapshot=snapshot)
+            after = probe()
+            result["chars_per_s"] = round(chars / result["seconds"])
+            result["ratio_to_ceiling"] = round(result["chars_per_s"] / ceiling_cps, 3)
+            result["ratio_to_own_tokenizer"] = round(
+                result["chars_per_s"] / rnd["ceiling"]["own_chars_per_s"], 3)
+            result["probe_before"], result["probe_after"] = before, after
+            result["ratio_to_adjacent_probe"] = round(result["chars_per_s"] * 2 / (before + after), 3)
+            rnd[f"full_j{jobs}"] = result
+            print(f"round {serial + 1}: full build --jobs {jobs}: {result}", flush=True)
+        if "full_j1" in rnd and "full_j2" in rnd:
+            rnd["speedup_j2"] = round(rnd["full_j1"]["seconds"] / rnd["full_j2"]["seconds"], 2)
+            print(f"round {serial + 1}: speed-up at --jobs 2: {rnd['speedup_j2']}", flush=True)
+            same = (work / "out-j1" / "kg.trig").read_bytes() == (work / "out-j2" / "kg.trig").read_bytes()
+            rnd["trig_identical_j1_j2"] = same
+
+        files = sorted(corpus.iterdir())
+        changed = files[(len(files) // 2 + serial * 7) % len(files)]  # another report each round
+        changed.write_text(changed.read_text("utf-8") + "（已修订）\n", "utf-8")
+        incremental = kg_build(corpus, work / f"out-j{first_jobs}", first_jobs, rebuild=False,
+                               snapshot=snapshot)
+        full = rnd[f"full_j{first_jobs}"]["seconds"]
+        incremental["fraction_of_full"] = round(incremental["seconds"] / full, 4)
+        rnd["incremental_1_changed"] = incremental
+        print(f"round {serial + 1}: incremental, 1 of {figures['corpus']['reports']} changed: "
+              f"{incremental}", flush=True)
+        rounds.append(rnd)
+    figures["rounds"] = rounds
+    figures["summary"] = summarise(rounds, args.jobs)
+    print(f"summary over {len(rounds)} round(s) (medians; memory: the highest): "
+          f"{figures['summary']}", flush=True)
 
     if args.profile:
         text = profile(corpus, args.profile, work)
