@@ -90,13 +90,8 @@ def load() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
-def ceiling(corpus: Path, max_chars: int) -> dict:
-    """Characters/s of bare tokenisation with spacy-pkuseg (the ceiling) and with the
-    pipeline's own tokenizer."""
-    from kg.nlp import load_pipeline
-
-    nlp = load_pipeline(fast_segmenter=False)
-    own = load_pipeline()
+def sample_texts(corpus: Path, max_chars: int) -> tuple[list[str], int]:
+    """The first reports of the corpus (by name) up to ``max_chars`` characters, and their total."""
     texts, total = [], 0
     for path in sorted(corpus.iterdir()):
         text = path.read_text("utf-8")
@@ -104,6 +99,17 @@ def ceiling(corpus: Path, max_chars: int) -> dict:
         total += len(text)
         if total >= max_chars:
             break
+    return texts, total
+
+
+def ceiling(corpus: Path, max_chars: int) -> dict:
+    """Characters/s of bare tokenisation with spacy-pkuseg (the ceiling) and with the
+    pipeline's own tokenizer."""
+    from kg.nlp import load_pipeline
+
+    nlp = load_pipeline(fast_segmenter=False)
+    own = load_pipeline()
+    texts, total = sample_texts(corpus, max_chars)
     figures = {"chars": total}
     plain = None
     try:  # the same model without GovKG's user dictionary, for comparison
@@ -139,13 +145,7 @@ class SpeedProbe:
         from kg.nlp import load_pipeline
 
         self.nlp = load_pipeline(fast_segmenter=False)
-        self.texts, self.chars = [], 0
-        for path in sorted(corpus.iterdir()):
-            text = path.read_text("utf-8")
-            self.texts.append(text)
-            self.chars += len(text)
-            if self.chars >= chars:
-                break
+        self.texts, self.chars = sample_texts(corpus, chars)
         self.nlp.make_doc(self.texts[0][:200])  # warm up
 
     def __call__(self) -> int:
