@@ -21,7 +21,7 @@ import json
 import os
 import shutil
 from pathlib import Path
-from typing import IO, Any, Iterator, Union
+from typing import IO, Any, Callable, Iterator, Optional, Union
 
 __all__ = [
     "atomic_open",
@@ -79,11 +79,14 @@ def _create_temp(target: Path) -> tuple[int, Path]:
 
 @contextlib.contextmanager
 def atomic_open(path: PathLike, mode: str = "wb", *, fsync: bool = True,
-                encoding: str = "utf-8") -> Iterator[IO[Any]]:
+                encoding: str = "utf-8",
+                before_replace: Optional[Callable[[], None]] = None) -> Iterator[IO[Any]]:
     """Open a temporary file that replaces ``path`` when the block exits cleanly.
 
     If the block raises, the temporary file is removed and ``path`` is left as
     it was.  ``mode`` is ``"wb"`` or ``"w"`` (text, ``encoding``, ``\\n`` line ends).
+    ``before_replace`` is called once the file is complete and on disk, right before
+    it replaces ``path``: it may wait (for a go-ahead) or raise (the file is discarded).
     """
     if mode not in ("wb", "w"):
         raise ValueError(f"atomic_open mode must be 'wb' or 'w', not {mode!r}")
@@ -102,6 +105,8 @@ def atomic_open(path: PathLike, mode: str = "wb", *, fsync: bool = True,
             handle.flush()
             if fsync:
                 os.fsync(handle.fileno())
+        if before_replace is not None:
+            before_replace()
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

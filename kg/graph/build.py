@@ -31,7 +31,8 @@ from kg.graph.serialize import triples_nquads
 from kg.graph.terms import Lit
 from kg.records import Division, Document, Extraction, Measure, Mention, Section
 
-__all__ = ["report_graph", "report_quads", "section_path_at", "LEVEL_CLASS", "STATUS"]
+__all__ = ["report_graph", "report_quads", "report_artifacts", "report_graph_iri", "section_path_at",
+           "LEVEL_CLASS", "STATUS"]
 
 
 class _Terms:
@@ -125,6 +126,13 @@ def report_artifacts(extraction: Extraction, prefixes: dict[str, str], base: Opt
     return graph_iri, pieces["nq"], pieces
 
 
+def report_graph_iri(sha256: str, base: Optional[str] = None) -> str:
+    """The named-graph IRI the functions above give the report whose raw bytes hash to
+    ``sha256``: known before the report is processed (the build uses it to write the
+    corpus files while reports are processed, see :mod:`kg.workflow.early`)."""
+    return str(mint("graph", report_id(sha256), base=settings.BASE_IRI if base is None else base))
+
+
 def _built(extraction: Extraction, base: Optional[str]) -> "_Builder":
     builder = _Builder(extraction, settings.BASE_IRI if base is None else base)
     builder.build()
@@ -194,7 +202,7 @@ class _Builder:
         self.doc: Document = extraction.document
         self.base = base
         self.rid = report_id(self.doc.sha256)
-        self.graph_iri = mint("graph", self.rid, base=base)
+        self.graph_iri = URIRef(report_graph_iri(self.doc.sha256, base))
         self.report = mint("report", self.rid, base=base)
         # The triples, in the order first added, and (subject, predicate) -> objects for the
         # predicates the builder looks up (_LOOKED_UP): its own lookups, so rdflib's store is

@@ -26,6 +26,7 @@ from kg import io, settings
 from kg.cache import ReportCache, StoreJournal, fingerprint
 from kg.errors import ConfigError, GovKGError
 from kg.workflow import assemble, storing
+from kg.workflow.early import EarlyAssembly
 from kg.workflow.discover import DEFAULT_MAX_BYTES, discover
 from kg.workflow.executors import run_dask, run_processes, run_serial
 from kg.workflow.progress import BuildProgress
@@ -163,6 +164,7 @@ def build(paths: Optional[Iterable[Any]] = None, out_dir: Any = settings.DEFAULT
     result.cached = len(summaries)
 
     shared: Optional[int] = None  # shared triples of the corpus files, once written
+    early: Optional[EarlyAssembly] = None  # the corpus files, written while reports are processed
     journal = StoreJournal(out / "cache" / "store-journal.log")
     writer = StoreWriter(out, stages.open_store, cache, journal, workers=jobs)
 
@@ -173,7 +175,11 @@ def build(paths: Optional[Iterable[Any]] = None, out_dir: Any = settings.DEFAULT
             failures.append({"path": summary["path"], "name": summary["name"], "kind": "pipeline",
                              "reason": f"cannot store its graph: {err}", "fix": ""})
             summaries.pop(sha, None)
+            if early is not None:
+                early.drop(sha)
             return False
+        if early is not None:
+            early.ready(sha)
         return True
 
     try:
@@ -184,6 +190,7 @@ def build(paths: Optional[Iterable[Any]] = None, out_dir: Any = settings.DEFAULT
         writer.choose(pending, len(summaries) + len(todo), processing=len(todo))
         for sha in sorted(summaries):
             add_built(sha, summaries[sha])
+        early = _start_early(out, cache, stages, summaries, todo, prefixes)
 
         outcomes = _run(todo, executor=executor, jobs=jobs, scheduler=scheduler, stages=stages,
                         prefixes=prefixes, cache=cache, client_factory=dask_client_factory)
@@ -196,6 +203,8 @@ def build(paths: Optional[Iterable[Any]] = None, out_dir: Any = settings.DEFAULT
                     writer.start_streaming()
                 if outcome.ok:
                     summary = dict(outcome.summary, path=outcome.item.path)
+                    if early is not None and early.predicted(outcome.item.sha256) != summary["graph"]:
+                        early.abort()  # the files are written here after all
                     summaries[outcome.item.sha256] = summary
                     result.processed += 1
                     result.chars += summary.get("chars", 0)
@@ -205,6 +214,8 @@ def build(paths: Optional[Iterable[Any]] = None, out_dir: Any = settings.DEFAULT
                 else:
                     failures.append(dict(outcome.error, path=outcome.item.path,
                                          name=outcome.item.name))
+                    if early is not None:
+                        early.drop(outcome.item.sha256)
                     if strict:
                         result.aborted = True
                         break
@@ -217,12 +228,14 @@ def build(paths: Optional[Iterable[Any]] = None, out_dir: Any = settings.DEFAULT
             # The corpus files are written while the store's last call finishes (Oxigraph
             # does most of a call's work after its input ends); written again in the rare
             # case that the store refuses a report's graph.
-            shared = _corpus_files(out, cache, summaries, prefixes)
+            shared = _corpus_files(out, cache, summaries, prefixes, early)
             for failed in writer.rebuild(entries):
                 summary = summaries.pop(failed["sha256"])
                 failures.append({"path": summary["path"], "name": summary["name"],
                                  "kind": "pipeline", "reason": failed["reason"], "fix": ""})
                 shared = None
+        if not result.aborted and shared is None:
+            shared = _corpus_files(out, cache, summaries, prefixes, early)
         result.failures = sorted(failures, key=lambda f: (f["name"], f["path"]))
         if result.aborted:
             io.write_json(out / "failures.json", result.failures)
@@ -231,11 +244,11 @@ def build(paths: Optional[Iterable[Any]] = None, out_dir: Any = settings.DEFAULT
         writer.drop_others({s["graph"] for s in summaries.values()})
         journal.compact()
     finally:
+        if early is not None:
+            early.abort()  # unless committed: the old files stay
         journal.close()
         writer.close()
 
-    if shared is None:
-        shared = _corpus_files(out, cache, summaries, prefixes)
     ordered = sorted(summaries, key=lambda sha: summaries[sha]["graph"])
     result.triples = shared + sum(summaries[sha].get("triples", 0)
                                   - summaries[sha].get("shared_triples", 0) for sha in ordered)
@@ -264,18 +277,45 @@ def build(paths: Optional[Iterable[Any]] = None, out_dir: Any = settings.DEFAULT
 
 
 def _corpus_files(out: Path, cache: ReportCache, summaries: dict[str, dict],
-                  prefixes: dict[str, str]) -> int:
+                  prefixes: dict[str, str], early: Optional[EarlyAssembly] = None) -> int:
     """kg.trig, kg.ttl and kg.jsonld of the reports in ``summaries`` (sha -> summary), unless
     the files on disk were made from exactly these cache entries; returns the number of
-    shared triples."""
+    shared triples.  ``early``'s files are taken when they are these files."""
     ordered = sorted(summaries, key=lambda sha: summaries[sha]["graph"])
     made_from = [cache.key(sha, summaries[sha]["name"]) for sha in ordered]
     shared = assemble.unchanged_outputs(out, made_from, prefixes)
-    if shared is None:  # something changed: assemble the corpus files again
-        assemble.forget_outputs(out)  # a kill while rewriting must not look "unchanged"
+    if shared is not None:
+        if early is not None:
+            early.abort()
+        return shared
+    # Something changed: assemble the corpus files again.
+    assemble.forget_outputs(out)  # a kill while rewriting must not look "unchanged"
+    shared = early.commit(made_from) if early is not None else None
+    if shared is None:
         shared = assemble.write_corpus_files(out, cache, ordered, prefixes)
-        assemble.record_outputs(out, made_from, prefixes, shared)
+    assemble.record_outputs(out, made_from, prefixes, shared)
     return shared
+
+
+def _start_early(out: Path, cache: ReportCache, stages: Stages, summaries: dict[str, dict],
+                 todo: Sequence[ReportInput], prefixes: dict[str, str]) -> Optional[EarlyAssembly]:
+    """Start writing the corpus files now, when the reports' order is known in advance
+    and the files will change."""
+    if not todo or stages.report_graph_iri is None:
+        return None
+    graphs = {sha: summary["graph"] for sha, summary in summaries.items()}
+    names = {sha: summary["name"] for sha, summary in summaries.items()}
+    for item in todo:
+        graphs[item.sha256] = stages.report_graph_iri(item.sha256)
+        names[item.sha256] = item.name
+    if len(set(graphs.values())) != len(graphs):  # two reports would share a graph
+        return None
+    ordered = sorted(graphs, key=graphs.__getitem__)
+    made_from = [cache.key(sha, names[sha]) for sha in ordered]
+    if assemble.unchanged_outputs(out, made_from, prefixes) is not None:
+        return None  # --rebuild of the same reports: the files stay as they are
+    return EarlyAssembly.start(out, cache, ordered, made_from, {item.sha256 for item in todo},
+                               prefixes, graphs)
 
 
 def _run(items: Sequence[ReportInput], *, executor: str, jobs: int, scheduler: Optional[str],

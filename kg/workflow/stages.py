@@ -36,6 +36,10 @@ class Stages:
       stage writes the report's pieces of the corpus files itself (``pieces`` as
       :func:`kg.workflow.unit.derive_artifacts` returns them, or ``None`` to have them
       derived from ``nquads``); optional, preferred to ``report_quads``;
+    - ``report_graph_iri(sha256) -> graph_iri``: the graph IRI the graph stage will give the
+      report whose raw bytes hash to ``sha256``, known before processing it (optional; with
+      it the corpus files are written while reports are processed, see
+      :mod:`kg.workflow.early`);
     - ``open_store(path) -> store`` with ``replace_graph(iri, nquads)``,
       ``remove_graph(iri)`` and ``graphs()``; ``None`` builds no store;
     - ``prefixes``: prefix -> namespace used for kg.trig/kg.ttl/kg.jsonld;
@@ -53,6 +57,7 @@ class Stages:
     open_store: Optional[Callable[[Path], Any]] = None
     report_quads: Optional[Callable[[Any], tuple]] = None
     report_artifacts: Optional[Callable[[Any, dict], tuple]] = None
+    report_graph_iri: Optional[Callable[[str], str]] = None
     prefixes: tuple = ()
     ontology_dir: Optional[Path] = None
     fingerprint_extra: tuple = ()
@@ -117,6 +122,7 @@ def default_stages() -> Stages:
         report_nquads=serialize.report_nquads,
         report_quads=build.report_quads,
         report_artifacts=build.report_artifacts,
+        report_graph_iri=build.report_graph_iri,
         open_store=store_cls,
         prefixes=_default_prefixes(),
         ontology_dir=ontology_dir if ontology_dir.is_dir() else None,

@@ -91,6 +91,11 @@ def report_graph(extraction):
     return graph, triples
 
 
+def report_graph_iri(sha256: str) -> str:
+    """The graph IRI report_graph gives, from the content hash (as the real graph stage)."""
+    return f"{BASE}graph/{sha256[:16]}"
+
+
 def report_nquads(graph_iri, triples) -> bytes:
     return "".join(sorted(f"{t} <{graph_iri}> .\n" for t in set(triples))).encode("utf-8")
 
@@ -135,7 +140,8 @@ def fake_stages(store: str = "fake", **changes) -> Stages:
     from kg.graph.namespaces import PREFIXES
     values = dict(load_document=load_document, load_pipeline=load_pipeline,
                   extract_report=extract_report, report_graph=report_graph,
-                  report_nquads=report_nquads, open_store=open_store,
+                  report_nquads=report_nquads, report_graph_iri=report_graph_iri,
+                  open_store=open_store,
                   prefixes=tuple(sorted(PREFIXES.items())), ontology_dir=None,
                   fingerprint_extra=(("stages", "fake-1"),), fingerprint_sources=())
     values.update(changes)
