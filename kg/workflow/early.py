@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 from pathlib import Path
@@ -92,6 +93,8 @@ class _Plan:
 def _child(conn: Any, other_end: Any, out: Path, cache: ReportCache, shas: list[str],
            pending: set[str], prefixes: dict[str, str], parent: int) -> None:
     other_end.close()
+    # Ctrl-C reaches the whole process group: the build handles it (and aborts this child).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     plan = _Plan(shas, pending)
     outcome: dict[str, Any] = {}
 
@@ -137,13 +140,19 @@ def _child(conn: Any, other_end: Any, out: Path, cache: ReportCache, shas: list[
 _PIECES = ("trig", "ttl", "jsonld", "shared.nt")
 
 
+#: At most this many bytes of pieces are prefetched (more would push the first ones out of
+#: the page cache before they are copied, on a corpus larger than the machine's memory).
+PREFETCH_BYTES = 2 << 30
+
+
 def _prefetch(cache: ReportCache, shas: Sequence[str]) -> None:
-    """Ask the kernel to read every piece in (asynchronously, in file order): the host may
+    """Ask the kernel to read the pieces in (asynchronously, in file order): the host may
     have dropped them from the page cache since the last build, and reading them cold,
     one at a time, made an incremental build I/O bound (21-43 s instead of 4.5 s)."""
     advise = getattr(os, "posix_fadvise", None)
     if advise is None:
         return
+    budget = PREFETCH_BYTES
     for sha in shas:
         for kind in _PIECES:
             try:
@@ -151,11 +160,14 @@ def _prefetch(cache: ReportCache, shas: Sequence[str]) -> None:
             except OSError:
                 continue  # the writer will say so
             try:
+                budget -= os.fstat(fd).st_size
                 advise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
             except OSError:
                 pass
             finally:
                 os.close(fd)
+        if budget <= 0:
+            return
 
 
 class EarlyAssembly:
