@@ -27,8 +27,8 @@ from kg import io, settings
 from kg.cache import ReportCache, StoreJournal, fingerprint
 from kg.errors import ConfigError, GovKGError
 from kg.workflow import assemble, storing
-from kg.workflow.early import EarlyAssembly
 from kg.workflow.discover import DEFAULT_MAX_BYTES, discover
+from kg.workflow.early import EarlyAssembly
 from kg.workflow.executors import run_dask, run_processes, run_serial
 from kg.workflow.progress import BuildProgress
 from kg.workflow.stages import Stages, default_stages
