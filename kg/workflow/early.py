@@ -102,8 +102,8 @@ def _child(conn: Any, other_end: Any, out: Path, cache: ReportCache, shas: list[
         try:
             outcome["shared"] = assemble.write_corpus_files(out, cache, plan, prefixes,
                                                             gate=plan.gate, failed=plan.stop)
-        except _Stopped:
-            outcome["stopped"] = True
+        except _Stopped:  # aborted: nothing to report
+            pass
         except BaseException as err:  # reported to the build, which writes the files itself
             outcome["error"] = f"{type(err).__name__}: {err}"
 
