@@ -118,9 +118,10 @@ def report_artifacts(extraction: Extraction, prefixes: dict[str, str], base: Opt
     from the builder's triples (:func:`kg.graph.pieces.triples_artifacts`: the bytes
     :func:`kg.workflow.unit.derive_artifacts` makes of the N-Quads, without parsing them).
     The pieces are ``None`` for a graph that writer leaves to pyoxigraph."""
+    base = settings.BASE_IRI if base is None else base
     builder = _built(extraction, base)
     graph_iri = str(builder.graph_iri)
-    pieces = triples_artifacts(graph_iri, builder._triples, prefixes)
+    pieces = triples_artifacts(graph_iri, builder._triples, prefixes, base)
     if pieces is None:
         return graph_iri, builder.nquads(), None
     return graph_iri, pieces["nq"], pieces

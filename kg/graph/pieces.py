@@ -15,8 +15,10 @@ prefix; pyoxigraph's string escapes), and returns ``None`` for any report with a
 it does not know pyoxigraph writes the same way: an IRI under a prefix whose local part
 is not plain (pyoxigraph escapes ``%``, ``/``, a leading ``-``...), an IRI or language
 tag pyoxigraph would refuse, a term that is not an IRI or a literal, or prefixes that
-nest.  The caller then takes pyoxigraph's path.  ``tests/graph/test_pieces.py`` checks
-the bytes against pyoxigraph on every sample and corpus report and on random graphs.
+nest.  The caller then takes pyoxigraph's path.  kg.jsonld's pieces are compact JSON-LD,
+which pyoxigraph does not write: both paths make them with :mod:`kg.graph.jsonld`.
+``tests/graph/test_pieces.py`` checks the bytes against the fallback on every sample and
+corpus report and on random graphs.
 
 >>> from rdflib import URIRef
 >>> from kg.graph.terms import Lit
@@ -40,6 +42,7 @@ from typing import Any, Iterable, Mapping, Optional
 from pyoxigraph import NamedNode
 from rdflib import Literal, URIRef
 
+from kg.graph.jsonld import Compactor, graph_piece
 from kg.graph.terms import Lit
 
 __all__ = ["triples_artifacts"]
@@ -78,11 +81,6 @@ def _turtle_char(match: "re.Match") -> str:  # Turtle and N-Triples: \u007F, upp
     return _NAMED.get(ch) or f"\\u{ord(ch):04X}"
 
 
-def _json_char(match: "re.Match") -> str:  # JSON: DEL as it is, lower-case hex
-    ch = match.group()
-    return _NAMED.get(ch) or (ch if ch == "\x7f" else f"\\u{ord(ch):04x}")
-
-
 _first = itemgetter(0)
 
 
@@ -98,7 +96,8 @@ class _Terms:
     are joined, not encoded, and N-Quads lines sort bytewise (the same order as by code point).
     """
 
-    def __init__(self, prefixes: Mapping[str, str]) -> None:
+    def __init__(self, prefixes: Mapping[str, str], base: Optional[str] = None) -> None:
+        self.jsonld = Compactor(prefixes, base)
         namespaces = sorted(prefixes.items(), key=lambda kv: kv[1])
         for (_, a), (_, b) in zip(namespaces, namespaces[1:]):
             if b.startswith(a):  # which prefix pyoxigraph picks is then not ours to say
@@ -106,8 +105,8 @@ class _Terms:
         self.names = {ns: name for name, ns in namespaces}
         # one match finds the namespace an IRI starts with (they do not nest: at most one)
         self.namespace = re.compile("|".join(re.escape(ns) for _, ns in namespaces) or "(?!)").match
-        self.iris: dict[str, tuple[str, bytes, bytes, bytes, bytes]] = {}
-        self.datatypes: dict[str, tuple[str, str, str]] = {}
+        self.iris: dict[str, tuple[str, bytes, str, str, bytes, str]] = {}
+        self.datatypes: dict[str, tuple[str, str]] = {}
 
     def _iri_texts(self, value: str) -> tuple[str, str]:
         """(N-Triples, Turtle) text of an IRI, ``_Unsupported`` unless written as pyoxigraph does."""
@@ -124,18 +123,24 @@ class _Terms:
             turtle = f"{self.names[namespace.group()]}:{local}"
         return nt, turtle
 
-    def iri(self, value: str) -> tuple[str, bytes, bytes, bytes, bytes]:
-        """N-Triples text and (Turtle, JSON string, JSON-LD value object, N-Quads) bytes of an IRI."""
+    def iri(self, value: str) -> tuple[str, bytes, str, str, bytes, str]:
+        """N-Triples text, Turtle bytes, JSON-LD key (vocabulary) and object texts, N-Quads
+        bytes and JSON-LD ``@id`` text of an IRI."""
         found = self.iris.get(value)
         if found is not None:
             return found
         nt, turtle = self._iri_texts(value)
-        found = self.iris[value] = (nt, turtle.encode("utf-8"), f'"{value}"'.encode("utf-8"),
-                                    f'{{"@id":"{value}"}}'.encode("utf-8"), nt.encode("utf-8"))
+        try:
+            vocab, ref = self.jsonld.vocab(value), self.jsonld.ref(value)
+        except ValueError as err:
+            raise _Unsupported(str(err)) from err
+        found = self.iris[value] = (nt, turtle.encode("utf-8"), vocab, f'{{"@id":{ref}}}',
+                                    nt.encode("utf-8"), ref)
         return found
 
-    def literal(self, term: Any) -> tuple[str, bytes, bytes, bytes, bytes]:
-        """N-Triples text and (Turtle, JSON-LD value object (twice), N-Quads) bytes of a literal.
+    def literal(self, term: Any) -> tuple[str, bytes, None, str, bytes]:
+        """N-Triples text, Turtle bytes, ``None`` (no JSON-LD key form), JSON-LD value text
+        and N-Quads bytes of a literal.
 
         N-Triples is pyoxigraph's escaping (kg.ttl's shared lines); N-Quads is GovKG's own
         writer's (:func:`kg.graph.serialize.triples_nquads`), which the cache and the store
@@ -148,54 +153,56 @@ class _Terms:
             if datatype == _XSD_STRING:
                 datatype = None
         if _SPECIAL.search(text):
-            quoted, json_text = _SPECIAL.sub(_turtle_char, text), _SPECIAL.sub(_json_char, text)
-            nq_text = _NQ_SPECIAL.sub(_nq_char, text)
+            quoted, nq_text = _SPECIAL.sub(_turtle_char, text), _NQ_SPECIAL.sub(_nq_char, text)
         else:
-            quoted = json_text = nq_text = text
+            quoted = nq_text = text
         if language:
             if not _LANGUAGE.match(language) or not language.islower():
                 raise _Unsupported(f"language tag {language!r}")
             nt = f'"{quoted}"@{language}'
-            value = f'{{"@language":"{language}","@value":"{json_text}"}}'.encode("utf-8")
             turtle = nt.encode("utf-8")
             nq = turtle if nq_text is quoted else f'"{nq_text}"@{language}'.encode("utf-8")
-            return nt, turtle, value, value, nq
+            return nt, turtle, None, self.jsonld.literal(text, language, None), nq
         if datatype is None:
             nt = f'"{quoted}"'
-            value = f'{{"@value":"{json_text}"}}'.encode("utf-8")
             turtle = nt.encode("utf-8")
             nq = turtle if nq_text is quoted else f'"{nq_text}"'.encode("utf-8")
-            return nt, turtle, value, value, nq
+            return nt, turtle, None, self.jsonld.literal(text, None, None), nq
         if datatype.startswith(_RDF):  # rdf:langString without a language, ...: refused
             raise _Unsupported(f"datatype {datatype}")
         dt_texts = self.datatypes.get(datatype)
         if dt_texts is None:
-            dt_texts = self.datatypes[datatype] = (*self._iri_texts(datatype), f'"{datatype}"')
-        dt_nt, dt_turtle, dt_json = dt_texts
+            try:
+                self.jsonld.vocab(datatype)
+            except ValueError as err:
+                raise _Unsupported(str(err)) from err
+            dt_texts = self.datatypes[datatype] = self._iri_texts(datatype)
+        dt_nt, dt_turtle = dt_texts
         inline = _INLINE.get(datatype)
         turtle = text if inline is not None and inline.match(text) else f'"{quoted}"^^{dt_turtle}'
-        value = f'{{"@type":{dt_json},"@value":"{json_text}"}}'.encode("utf-8")
         nt = f'"{quoted}"^^{dt_nt}'
         nq = nt if nq_text is quoted else f'"{nq_text}"^^{dt_nt}'
-        return nt, turtle.encode("utf-8"), value, value, nq.encode("utf-8")
+        return nt, turtle.encode("utf-8"), None, self.jsonld.literal(text, None, datatype), nq.encode("utf-8")
 
 
-def triples_artifacts(graph_iri: str, triples: Iterable[tuple], prefixes: Mapping[str, str]
-                      ) -> Optional[dict[str, bytes]]:
+def triples_artifacts(graph_iri: str, triples: Iterable[tuple], prefixes: Mapping[str, str],
+                      base: Optional[str] = None) -> Optional[dict[str, bytes]]:
     """The report's pieces (``nq``, ``trig``, ``ttl``, ``shared.nt``, ``jsonld``), byte for
     byte what :func:`kg.workflow.unit.derive_artifacts` makes of its N-Quads; ``None`` when
-    a term is one this writer does not handle (see the module docstring)."""
+    a term is one this writer does not handle (see the module docstring).  ``base`` is
+    kg.jsonld's ``@base`` (:mod:`kg.graph.jsonld`)."""
     try:
-        return _artifacts(str(graph_iri), triples, prefixes)
+        return _artifacts(str(graph_iri), triples, prefixes, base)
     except _Unsupported:
         return None
 
 
-def _artifacts(graph_iri: str, triples: Iterable[tuple], prefixes: Mapping[str, str]) -> dict[str, bytes]:
-    terms = _Terms(prefixes)
+def _artifacts(graph_iri: str, triples: Iterable[tuple], prefixes: Mapping[str, str],
+               base: Optional[str]) -> dict[str, bytes]:
+    terms = _Terms(prefixes, base)
     rid = graph_iri.rstrip("/").rsplit("/", 1)[-1]
     marker = f"/{rid}"
-    _, graph_turtle, graph_json, _, graph_nq = terms.iri(graph_iri)
+    _, graph_turtle, _, _, graph_nq, graph_ref = terms.iri(graph_iri)
     tail = b" " + graph_nq + b" .\n"
     # Term objects recur (a node is the subject of many triples): their texts are looked up
     # by id(), cheap, instead of by rdflib's hash; the triples keep every term alive meanwhile.
@@ -234,11 +241,8 @@ def _artifacts(graph_iri: str, triples: Iterable[tuple], prefixes: Mapping[str, 
     trig = [graph_turtle, b" {\n"]
     ttl: list[bytes] = []
     shared: list[str] = []
-    nodes: list[bytes] = []  # the JSON-LD node objects
     last_s = last_p = None
     local = False
-    props: list[bytes] = []  # the current node's "key":[values] members
-    values: list[bytes] = []  # the current predicate's value objects
     for _, s_texts, p_texts, o_texts in rows:
         p_turtle = b"a" if p_texts[0] == _RDF_TYPE_NT else p_texts[1]
         o_turtle = o_texts[1]
@@ -247,25 +251,18 @@ def _artifacts(graph_iri: str, triples: Iterable[tuple], prefixes: Mapping[str, 
                 trig.append(b" .\n")
                 if local:
                     ttl.append(b" .\n")
-                props.append(join((last_p[2], b":[", b",".join(values), b"]")))
-                nodes.append(join((b"{", b",".join(props), b"}")))
             local = marker in s_texts[0]
             trig += (b"\t", s_texts[1], b" ", p_turtle, b" ", o_turtle)
             if local:
                 ttl += (s_texts[1], b" ", p_turtle, b" ", o_turtle)
-            props = [b'"@id":' + s_texts[2]]
-            values = [o_texts[3]]
         elif p_texts is last_p:
             trig += (b" , ", o_turtle)
             if local:
                 ttl += (b" , ", o_turtle)
-            values.append(o_texts[3])
         else:
             trig += (b" ;\n\t\t", p_turtle, b" ", o_turtle)
             if local:
                 ttl += (b" ;\n\t", p_turtle, b" ", o_turtle)
-            props.append(join((last_p[2], b":[", b",".join(values), b"]")))
-            values = [o_texts[3]]
         last_s, last_p = s_texts, p_texts
         if not local:
             shared.append(f"{s_texts[0]} {p_texts[0]} {o_texts[0]} .\n")
@@ -274,12 +271,12 @@ def _artifacts(graph_iri: str, triples: Iterable[tuple], prefixes: Mapping[str, 
     trig.append(b" .\n}\n")
     if local:
         ttl.append(b" .\n")
-    props.append(join((last_p[2], b":[", b",".join(values), b"]")))
-    nodes.append(join((b"{", b",".join(props), b"}")))
+    jsonld = graph_piece(graph_ref, ((s_texts[5], p_texts[2], p_texts[0] == _RDF_TYPE_NT, o_texts[3], o_texts[2])
+                                     for _, s_texts, p_texts, o_texts in rows))
     return {
         "nq": join([row[0] for row in rows]),
         "trig": join(trig),
         "ttl": join(ttl),
         "shared.nt": "".join(sorted(set(shared))).encode("utf-8"),
-        "jsonld": join((b'{"@id":', graph_json, b',"@graph":[', b",".join(nodes), b"]}")),
+        "jsonld": jsonld.encode("utf-8"),
     }

@@ -21,6 +21,7 @@ from pyoxigraph import RdfFormat, parse, serialize
 
 from kg import io
 from kg.cache import ReportCache
+from kg.graph.jsonld import DOCUMENT_TAIL, Compactor, document_head
 from kg.workflow.unit import strip_prefix_header
 
 __all__ = ["prefix_header", "write_corpus_files", "write_trig", "write_ttl", "write_jsonld", "copy_ontology",
@@ -76,12 +77,14 @@ class _Sink:
 
 
 def write_corpus_files(out: Path, cache: ReportCache, shas: Iterable[str],
-                       prefixes: dict[str, str], *, gate: Optional[Callable[[], None]] = None,
+                       prefixes: dict[str, str], *, base: Optional[str] = None,
+                       gate: Optional[Callable[[], None]] = None,
                        failed: Optional[Callable[[], None]] = None) -> int:
     """kg.trig, kg.ttl and kg.jsonld in ``out``, written at the same time (each by its own
     thread: the work is reading, writing and fsync, which release the GIL); returns the
     number of shared triples (see :func:`write_ttl`).  Each file's bytes depend only on
-    the cache entries, never on the threads' timing.
+    the cache entries, never on the threads' timing.  kg.jsonld's context is ``prefixes``
+    and ``base``, the context its pieces were written with (:mod:`kg.graph.jsonld`).
 
     Each thread iterates over ``shas`` once: it may be an iterable that waits for reports
     still being processed (:mod:`kg.workflow.early`).  ``gate`` is called before each new
@@ -98,7 +101,8 @@ def write_corpus_files(out: Path, cache: ReportCache, shas: Iterable[str],
     with ThreadPoolExecutor(max_workers=3, thread_name_prefix="govkg-assemble") as pool:
         trig = pool.submit(guarded, write_trig, out / "kg.trig", cache, shas, prefixes)
         ttl = pool.submit(guarded, write_ttl, out / "kg.ttl", cache, shas, prefixes)
-        jsonld = pool.submit(guarded, write_jsonld, out / "kg.jsonld", cache, shas)
+        jsonld = pool.submit(guarded, write_jsonld, out / "kg.jsonld", cache, shas,
+                             document_head(Compactor(prefixes, base)))
         trig.result()
         jsonld.result()
         return ttl.result()
@@ -221,12 +225,13 @@ def write_ttl(path: Path, cache: ReportCache, shas: Iterable[str], prefixes: dic
     return shared_count
 
 
-def write_jsonld(path: Path, cache: ReportCache, shas: Iterable[str], *,
+def write_jsonld(path: Path, cache: ReportCache, shas: Iterable[str], head: bytes, *,
                  gate: Optional[Callable[[], None]] = None) -> None:
-    """kg.jsonld: a JSON-LD array with one named-graph object per report."""
+    """kg.jsonld: ``head`` (:func:`kg.graph.jsonld.document_head`: the ``@context`` and the
+    start of ``@graph``), then one named-graph object per report."""
     with io.atomic_open(path, "wb", before_replace=gate) as handle:
         out = _Sink(handle)
-        out.write(b"[\n")
+        out.write(head)
         first = True
         for sha in shas:
             with open(cache.path(sha, "jsonld"), "rb") as source:  # copied, not read whole
@@ -238,7 +243,7 @@ def write_jsonld(path: Path, cache: ReportCache, shas: Iterable[str], *,
                 out.write(head)
                 out.copy_rest(source)
             first = False
-        out.write(b"\n]\n")
+        out.write(DOCUMENT_TAIL)
 
 
 def copy_ontology(source: Path | None, target: Path) -> list[str]:

@@ -91,7 +91,7 @@ class _Plan:
 
 
 def _child(conn: Any, other_end: Any, out: Path, cache: ReportCache, shas: list[str],
-           pending: set[str], prefixes: dict[str, str], parent: int) -> None:
+           pending: set[str], prefixes: dict[str, str], base: Optional[str], parent: int) -> None:
     other_end.close()
     # Ctrl-C reaches the whole process group: the build handles it (and aborts this child).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -100,7 +100,7 @@ def _child(conn: Any, other_end: Any, out: Path, cache: ReportCache, shas: list[
 
     def write() -> None:
         try:
-            outcome["shared"] = assemble.write_corpus_files(out, cache, plan, prefixes,
+            outcome["shared"] = assemble.write_corpus_files(out, cache, plan, prefixes, base=base,
                                                             gate=plan.gate, failed=plan.stop)
         except _Stopped:  # aborted: nothing to report
             pass
@@ -187,11 +187,12 @@ class EarlyAssembly:
 
     @classmethod
     def start(cls, out: Path, cache: ReportCache, shas: Sequence[str], made_from: Sequence[str],
-              pending: set[str], prefixes: dict[str, str], graphs: dict[str, str]
-              ) -> Optional["EarlyAssembly"]:
+              pending: set[str], prefixes: dict[str, str], graphs: dict[str, str],
+              base: Optional[str] = None) -> Optional["EarlyAssembly"]:
         """Fork the child that writes the corpus files of ``shas`` (in file order; the
         cache keys ``made_from`` in the same order), waiting for those in ``pending``;
-        ``graphs`` holds the graph IRI that decided each report's place."""
+        ``graphs`` holds the graph IRI that decided each report's place; ``prefixes`` and
+        ``base`` are the corpus files' prefixes and kg.jsonld's ``@base``."""
         if not available():
             return None
         for stream in (sys.stdout, sys.stderr):  # or the child would write their buffers again
@@ -204,7 +205,7 @@ class EarlyAssembly:
         process = context.Process(
             target=_child, name="govkg-early-assembly", daemon=True,
             args=(child_end, parent_end, Path(out), cache, list(shas), set(pending), dict(prefixes),
-                  os.getpid()))
+                  base, os.getpid()))
         process.start()
         child_end.close()
         return cls(process, parent_end, shas, made_from, pending, graphs)

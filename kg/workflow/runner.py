@@ -152,7 +152,8 @@ def build(paths: Optional[Iterable[Any]] = None, out_dir: Any = settings.DEFAULT
     failures = list(found.failures)
 
     cache = ReportCache(out / "cache", fingerprint(
-        dict(stages.fingerprint_extra) | {"prefixes": repr(sorted(prefixes.items()))},
+        dict(stages.fingerprint_extra) | {"prefixes": repr(sorted(prefixes.items())),
+                                          "base": repr(stages.base_iri)},
         sources=stages.fingerprint_sources))
     summaries: dict[str, dict] = {}  # sha -> summary of a built report
     todo: list[ReportInput] = []
@@ -229,14 +230,14 @@ def build(paths: Optional[Iterable[Any]] = None, out_dir: Any = settings.DEFAULT
             # The corpus files are written while the store's last call finishes (Oxigraph
             # does most of a call's work after its input ends); written again in the rare
             # case that the store refuses a report's graph.
-            shared = _corpus_files(out, cache, summaries, prefixes, early)
+            shared = _corpus_files(out, cache, summaries, prefixes, stages.base_iri, early)
             for failed in writer.rebuild(entries):
                 summary = summaries.pop(failed["sha256"])
                 failures.append({"path": summary["path"], "name": summary["name"],
                                  "kind": "pipeline", "reason": failed["reason"], "fix": ""})
                 shared = None
         if not result.aborted and shared is None:
-            shared = _corpus_files(out, cache, summaries, prefixes, early)
+            shared = _corpus_files(out, cache, summaries, prefixes, stages.base_iri, early)
         result.failures = sorted(failures, key=lambda f: (f["name"], f["path"]))
         if result.aborted:
             io.write_json(out / "failures.json", result.failures)
@@ -277,8 +278,8 @@ def build(paths: Optional[Iterable[Any]] = None, out_dir: Any = settings.DEFAULT
     return result
 
 
-def _corpus_files(out: Path, cache: ReportCache, summaries: dict[str, dict],
-                  prefixes: dict[str, str], early: Optional[EarlyAssembly] = None) -> int:
+def _corpus_files(out: Path, cache: ReportCache, summaries: dict[str, dict], prefixes: dict[str, str],
+                  base: Optional[str], early: Optional[EarlyAssembly] = None) -> int:
     """kg.trig, kg.ttl and kg.jsonld of the reports in ``summaries`` (sha -> summary), unless
     the files on disk were made from exactly these cache entries; returns the number of
     shared triples.  ``early``'s files are taken when they are these files."""
@@ -293,7 +294,7 @@ def _corpus_files(out: Path, cache: ReportCache, summaries: dict[str, dict],
     assemble.forget_outputs(out)  # a kill while rewriting must not look "unchanged"
     shared = early.commit(made_from) if early is not None else None
     if shared is None:
-        shared = assemble.write_corpus_files(out, cache, ordered, prefixes)
+        shared = assemble.write_corpus_files(out, cache, ordered, prefixes, base=base)
     assemble.record_outputs(out, made_from, prefixes, shared)
     return shared
 
@@ -316,7 +317,7 @@ def _start_early(out: Path, cache: ReportCache, stages: Stages, summaries: dict[
     if assemble.unchanged_outputs(out, made_from, prefixes) is not None:
         return None  # --rebuild of the same reports: the files stay as they are
     return EarlyAssembly.start(out, cache, ordered, made_from, {item.sha256 for item in todo},
-                               prefixes, graphs)
+                               prefixes, graphs, stages.base_iri)
 
 
 def _run(items: Sequence[ReportInput], *, executor: str, jobs: int, scheduler: Optional[str],

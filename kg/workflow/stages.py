@@ -43,6 +43,8 @@ class Stages:
     - ``open_store(path) -> store`` with ``replace_graph(iri, nquads)``,
       ``remove_graph(iri)`` and ``graphs()``; ``None`` builds no store;
     - ``prefixes``: prefix -> namespace used for kg.trig/kg.ttl/kg.jsonld;
+    - ``base_iri``: the base of the IRIs the graph stage mints, kg.jsonld's ``@base``
+      (``None``: no ``@base``; see :mod:`kg.graph.jsonld`);
     - ``ontology_dir``: folder copied to ``output/ontology``;
     - ``fingerprint_extra``: extra cache-key parts (fakes use it);
     - ``fingerprint_sources``: files whose content keys the cache (default: the
@@ -59,6 +61,7 @@ class Stages:
     report_artifacts: Optional[Callable[[Any, dict], tuple]] = None
     report_graph_iri: Optional[Callable[[str], str]] = None
     prefixes: tuple = ()
+    base_iri: Optional[str] = None
     ontology_dir: Optional[Path] = None
     fingerprint_extra: tuple = ()
     fingerprint_sources: Optional[tuple] = None  # None: kg.cache.fingerprint_sources()
@@ -125,5 +128,6 @@ def default_stages() -> Stages:
         report_graph_iri=build.report_graph_iri,
         open_store=store_cls,
         prefixes=_default_prefixes(),
+        base_iri=settings.BASE_IRI,
         ontology_dir=ontology_dir if ontology_dir.is_dir() else None,
     )

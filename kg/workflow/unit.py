@@ -18,6 +18,7 @@ from pyoxigraph import (BlankNode, CanonicalizationAlgorithm, Dataset, NamedNode
                         parse, serialize)
 
 from kg.errors import GovKGError, InputError
+from kg.graph.jsonld import RDF_LANG_STRING, RDF_TYPE, Compactor, blank_ref, graph_piece
 
 __all__ = ["ReportInput", "Outcome", "process_report", "derive_artifacts", "strip_prefix_header",
            "is_report_local"]
@@ -65,7 +66,8 @@ def _sort_key(quad: Quad) -> tuple:
     return (str(quad.subject), str(quad.predicate), str(quad.object))
 
 
-def derive_artifacts(graph_iri: str, nquads: bytes, prefixes: dict[str, str]) -> dict[str, bytes]:
+def derive_artifacts(graph_iri: str, nquads: bytes, prefixes: dict[str, str],
+                     base: Optional[str] = None) -> dict[str, bytes]:
     """The report's pieces of every corpus output, from its N-Quads.
 
     - ``nq``: the quads, all in graph ``graph_iri``, sorted (as the stage gave
@@ -77,7 +79,8 @@ def derive_artifacts(graph_iri: str, nquads: bytes, prefixes: dict[str, str]) ->
       other report), for kg.ttl;
     - ``shared.nt``: the other triples (about shared entities) as sorted N-Triples
       lines, merged and de-duplicated across reports into kg.ttl;
-    - ``jsonld``: its named-graph object for the kg.jsonld array.
+    - ``jsonld``: its named-graph object for kg.jsonld's ``@graph``, compact JSON-LD under
+      the context of ``prefixes`` and ``base`` (:mod:`kg.graph.jsonld`).
     """
     rid = graph_iri.rstrip("/").rsplit("/", 1)[-1]
     graph = NamedNode(graph_iri)
@@ -115,7 +118,7 @@ def derive_artifacts(graph_iri: str, nquads: bytes, prefixes: dict[str, str]) ->
         (local if flag else shared).append(quad.triple)
     shared_lines = serialize(shared, format=RdfFormat.N_TRIPLES) if shared else b""
     shared_sorted = b"".join(sorted(set(shared_lines.splitlines(keepends=True))))
-    jsonld = serialize(quads, format=RdfFormat.JSON_LD) if quads else b"[]"
+    jsonld = _jsonld_piece(graph_iri, quads, Compactor(prefixes, base))
     return {
         "nq": nq,
         "trig": strip_prefix_header(serialize(quads, format=RdfFormat.TRIG, prefixes=prefixes))
@@ -123,8 +126,36 @@ def derive_artifacts(graph_iri: str, nquads: bytes, prefixes: dict[str, str]) ->
         "ttl": strip_prefix_header(serialize(local, format=RdfFormat.TURTLE, prefixes=prefixes))
         if local else b"",
         "shared.nt": shared_sorted,
-        "jsonld": jsonld.strip()[1:-1].strip(),  # the single graph object of the array
+        "jsonld": jsonld,
     }
+
+
+def _jsonld_piece(graph_iri: str, quads: list, compactor: Compactor) -> bytes:
+    """The report's named-graph object for kg.jsonld, from its sorted quads."""
+    texts: dict[Any, tuple[str, Optional[str]]] = {}  # term -> (@id or value text, @type text)
+
+    def text(term: Any) -> tuple[str, Optional[str]]:
+        found = texts.get(term)
+        if found is None:
+            kind = type(term)
+            if kind is NamedNode:
+                found = (compactor.ref(term.value), compactor.vocab(term.value))
+            elif kind is BlankNode:
+                found = (blank_ref(term.value), None)
+            else:
+                datatype = term.datatype.value
+                found = (compactor.literal(term.value, term.language,
+                                           None if datatype == RDF_LANG_STRING else datatype), None)
+            texts[term] = found
+        return found
+
+    rows = []
+    for quad in quads:
+        subject, object_ = text(quad.subject), text(quad.object)
+        value = object_[0] if type(quad.object) is not NamedNode and type(quad.object) is not BlankNode \
+            else f'{{"@id":{object_[0]}}}'
+        rows.append((subject[0], text(quad.predicate)[1], quad.predicate.value == RDF_TYPE, value, object_[1]))
+    return graph_piece(compactor.ref(graph_iri), rows).encode("utf-8")
 
 
 def _summarise(document: Any, extraction: Any, graph_iri: str, triples: int) -> dict:
@@ -186,7 +217,7 @@ def process_report(item: ReportInput, stages: Any, nlp: Any, prefixes: dict[str,
             graph_iri, graph = stages.report_graph(extraction)
             nquads = stages.report_nquads(str(graph_iri), graph)
         if artifacts is None:
-            artifacts = derive_artifacts(str(graph_iri), nquads, prefixes)
+            artifacts = derive_artifacts(str(graph_iri), nquads, prefixes, getattr(stages, "base_iri", None))
         summary = _summarise(document, extraction, str(graph_iri), artifacts["nq"].count(b"\n"))
     except Exception as err:  # one bad report never aborts the batch
         return Outcome(item, error=error_record(err, item.path))

@@ -1,6 +1,6 @@
 """kg.graph.pieces writes a report's pieces of the corpus files from the builder's triples:
-byte for byte what derive_artifacts makes of the N-Quads with pyoxigraph, or None (and
-then the build takes pyoxigraph's path)."""
+byte for byte what derive_artifacts makes of the N-Quads with pyoxigraph (and, for
+kg.jsonld, kg.graph.jsonld), or None (and then the build takes that path)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from kg.workflow.unit import derive_artifacts
 GRAPH = "https://w3id.org/govkg/id/graph/00000000000000ab"
 RID = "00000000000000ab"
 PREFIXES = dict(default_stages().prefixes)
+BASE = default_stages().base_iri
 GK = "https://w3id.org/govkg/ontology#"
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "reports"
 
@@ -42,7 +43,7 @@ def sample_extractions(pipeline):
 
 
 def reference(triples, prefixes=PREFIXES, graph=GRAPH):
-    return derive_artifacts(graph, triples_nquads(graph, triples), prefixes)
+    return derive_artifacts(graph, triples_nquads(graph, triples), prefixes, BASE)
 
 
 def test_the_sample_reports_give_pyoxigraphs_bytes(sample_extractions):
@@ -50,7 +51,7 @@ def test_the_sample_reports_give_pyoxigraphs_bytes(sample_extractions):
         graph_iri, nquads, pieces = report_artifacts(extraction, PREFIXES)
         assert pieces is not None, "GovKG's own graphs take the direct path"
         assert (graph_iri, nquads) == report_quads(extraction)  # GovKG's own N-Quads writer
-        assert pieces == derive_artifacts(graph_iri, nquads, PREFIXES)
+        assert pieces == derive_artifacts(graph_iri, nquads, PREFIXES, BASE)
         assert pieces["nq"] == nquads and nquads.count(b"\n") > 1000
         assert pieces["ttl"] and pieces["shared.nt"] and pieces["jsonld"]
 
@@ -62,7 +63,7 @@ def test_the_corpus_reports_give_pyoxigraphs_bytes(pipeline):
         extraction = stages.extract_report(stages.load_document(path), pipeline)
         graph_iri, nquads, pieces = report_artifacts(extraction, PREFIXES)
         assert (graph_iri, nquads) == report_quads(extraction), path.name
-        assert pieces == derive_artifacts(graph_iri, nquads, PREFIXES), path.name
+        assert pieces == derive_artifacts(graph_iri, nquads, PREFIXES, BASE), path.name
 
 
 def s(local):
@@ -81,7 +82,7 @@ def test_groups_subjects_predicates_and_objects_as_pyoxigraph_does():
         (s(2), URIRef(GK + "count"), Lit("12", datatype=XSD.nonNegativeInteger)),
         (s(2), URIRef(GK + "flag"), Lit("true", datatype=XSD.boolean)),
     ]
-    pieces = triples_artifacts(GRAPH, triples, PREFIXES)
+    pieces = triples_artifacts(GRAPH, triples, PREFIXES, BASE)
     assert pieces == reference(triples)
     assert b"a gk:Done , gk:Measure" in pieces["trig"]
     assert b"46000.0" in pieces["ttl"] and b'"12"^^xsd:nonNegativeInteger' in pieces["ttl"]
@@ -94,7 +95,7 @@ def test_escapes_every_control_character_as_pyoxigraph_does():
                (s(1), URIRef(GK + "label"), Lit(text, language="zh")),
                (URIRef("https://w3id.org/govkg/id/org/x"), URIRef(GK + "note"), Lit(text)),
                (s(2), URIRef(GK + "value"), Lit(text, datatype=XSD.token))]
-    assert triples_artifacts(GRAPH, triples, PREFIXES) == reference(triples)
+    assert triples_artifacts(GRAPH, triples, PREFIXES, BASE) == reference(triples)
 
 
 @pytest.mark.parametrize("triples, why", [
@@ -107,7 +108,7 @@ def test_escapes_every_control_character_as_pyoxigraph_does():
     ([(s(1), URIRef(GK + "p"), Lit("x", language="zh_CN"))], "a malformed language tag"),
 ])
 def test_falls_back_on_terms_it_cannot_promise(triples, why):
-    assert triples_artifacts(GRAPH, triples, PREFIXES) is None, why
+    assert triples_artifacts(GRAPH, triples, PREFIXES, BASE) is None, why
 
 
 def test_falls_back_on_nested_prefixes():
@@ -118,7 +119,7 @@ def test_falls_back_on_nested_prefixes():
 
 
 def test_no_triples_give_empty_pieces():
-    assert triples_artifacts(GRAPH, [], PREFIXES) == reference([])
+    assert triples_artifacts(GRAPH, [], PREFIXES, BASE) == reference([])
 
 
 # -- random graphs ---------------------------------------------------------------------
@@ -144,7 +145,7 @@ TRIPLES = st.lists(st.tuples(IRIS, IRIS, st.one_of(IRIS, LITERALS)), max_size=25
 @given(TRIPLES)
 def test_random_graphs_give_pyoxigraphs_bytes_or_fall_back(triples):
     triples = list(dict.fromkeys(triples))  # the builder's triples are a set
-    pieces = triples_artifacts(GRAPH, triples, PREFIXES)
+    pieces = triples_artifacts(GRAPH, triples, PREFIXES, BASE)
     try:
         expected = reference(triples)
     except SyntaxError:  # pyoxigraph refuses the graph: so must the direct path
@@ -158,6 +159,6 @@ def test_random_graphs_give_pyoxigraphs_bytes_or_fall_back(triples):
                           st.sampled_from([URIRef(GK + "p"), URIRef(GK + "q")]), LITERALS), max_size=25))
 def test_plain_iris_never_fall_back(triples):
     triples = list(dict.fromkeys(triples))
-    pieces = triples_artifacts(GRAPH, triples, PREFIXES)
+    pieces = triples_artifacts(GRAPH, triples, PREFIXES, BASE)
     assert pieces is not None
     assert pieces == reference(triples)

@@ -28,6 +28,14 @@ def test_samples_build_deterministically_with_any_jobs_and_order(tmp_path, real_
     assert len(trig) == one.quads
     assert {str(q) for q in parse(path=str(tmp_path / "j1" / "kg.jsonld"),
                                   format=RdfFormat.JSON_LD)} == trig
+    import rdflib  # a second JSON-LD processor reads kg.jsonld's context the same way
+
+    def rdflib_quads(name: str, fmt: str) -> set:
+        dataset = rdflib.Dataset()
+        dataset.parse(str(tmp_path / "j1" / name), format=fmt)
+        return set(dataset.quads((None, None, None, None)))
+
+    assert rdflib_quads("kg.jsonld", "json-ld") == rdflib_quads("kg.trig", "trig")
     ttl = {str(t) for t in parse(path=str(tmp_path / "j1" / "kg.ttl"), format=RdfFormat.TURTLE)}
     assert ttl == {str(q.triple) for q in parse(path=str(tmp_path / "j1" / "kg.trig"),
                                                 format=RdfFormat.TRIG)}

@@ -37,10 +37,11 @@ def test_merge_is_the_sorted_union(tmp_path_factory, files, fan_in, missing_newl
 
 def test_kg_jsonld_joins_the_report_objects_and_skips_empty_ones(tmp_path):
     """Pieces larger than the copy buffer are copied whole; reports without triples add
-    nothing; the result is one JSON array."""
+    nothing; the result is one JSON-LD document: the context, then the graph objects."""
     import json
 
     from kg.cache import ReportCache
+    from kg.graph.jsonld import Compactor, document_head
 
     cache = ReportCache(tmp_path / "cache", "fp")
     cache.folder.mkdir(parents=True)
@@ -49,7 +50,10 @@ def test_kg_jsonld_joins_the_report_objects_and_skips_empty_ones(tmp_path):
               "d": b'{"@id": "http://e/d"}', "e": b""}
     for sha, piece in pieces.items():
         cache.path(sha, "jsonld").write_bytes(piece)
-    assemble.write_jsonld(tmp_path / "kg.jsonld", cache, list(pieces))
-    assert json.loads((tmp_path / "kg.jsonld").read_text("utf-8")) == [big, {"@id": "http://e/d"}]
-    assemble.write_jsonld(tmp_path / "none.jsonld", cache, ["a", "c"])
-    assert json.loads((tmp_path / "none.jsonld").read_text("utf-8")) == []
+    head = document_head(Compactor({"ex": "http://e/", "bad": "http://e/x"}, "http://e/"))
+    assemble.write_jsonld(tmp_path / "kg.jsonld", cache, list(pieces), head)
+    context = {"@base": "http://e/", "ex": "http://e/"}  # a prefix not ending in / or # is left out
+    assert json.loads((tmp_path / "kg.jsonld").read_text("utf-8")) == {
+        "@context": context, "@graph": [big, {"@id": "http://e/d"}]}
+    assemble.write_jsonld(tmp_path / "none.jsonld", cache, ["a", "c"], head)
+    assert json.loads((tmp_path / "none.jsonld").read_text("utf-8")) == {"@context": context, "@graph": []}
