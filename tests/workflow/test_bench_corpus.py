@@ -34,7 +34,8 @@ def test_the_summary_takes_medians_over_rounds_and_the_highest_memory():
 
     rounds = [{"ceiling": {"chars_per_s": cps}, "full_j1": build(j1, r1, 1000),
                "full_j2": build(j2, r1 * j1 / j2, pss), "speedup_j2": round(j1 / j2, 2),
-               "trig_identical_j1_j2": True, "incremental_1_changed": {"fraction_of_full": inc}}
+               "trig_identical_j1_j2": True, "incremental_1_changed": {"fraction_of_full": inc},
+               "incremental_again": {"fraction_of_full": inc / 2}}
               for cps, j1, j2, r1, pss, inc in [(50000, 90.0, 60.0, 0.70, 1500, 0.07),
                                                 (60000, 70.0, 55.0, 0.80, 1600, 0.05),
                                                 (40000, 80.0, 40.0, 0.75, 1400, 0.06)]]
@@ -44,5 +45,6 @@ def test_the_summary_takes_medians_over_rounds_and_the_highest_memory():
     assert summary["j1_ratio_to_ceiling"] == 0.75
     assert summary["speedup_j2"] == 1.5  # the median of 1.5, 1.27 and 2.0, not 80 / 55
     assert summary["j2_peak_pss_mb"] == 1600 and summary["incremental_fraction"] == 0.06
+    assert summary["incremental_again_fraction"] == 0.03
     assert summary["trig_identical_j1_j2"] is True
     assert bench.median([1.0, 4.0]) == 2.5
