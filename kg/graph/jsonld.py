@@ -39,17 +39,18 @@ from __future__ import annotations
 
 import json
 import re
-from functools import partial
-from typing import Iterable, Mapping, Optional, Sequence
+from json.encoder import encode_basestring
+from typing import Iterable, Mapping, Optional
 
-__all__ = ["Compactor", "graph_piece", "blank_ref", "document_head", "DOCUMENT_TAIL"]
+__all__ = ["Compactor", "graph_piece", "node_object", "graph_object", "blank_ref", "quote", "document_head", "DOCUMENT_TAIL"]
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
-#: JSON text of a string: escapes ``"``, ``\\`` and control characters, keeps the rest as is.
-quote = partial(json.dumps, ensure_ascii=False)
+#: JSON text of a string: escapes ``"``, ``\\`` and control characters, keeps the rest as is
+#: (what ``json.dumps(text, ensure_ascii=False)`` gives, without its per-call set-up).
+quote = encode_basestring
 
 # The rest of an IRI after a prefix's namespace, written as "prefix:rest": concatenation is
 # all a processor does, but "//..." would read as an absolute IRI, and anything unusual is
@@ -72,9 +73,13 @@ class Compactor:
                   if _PREFIX_NAME.match(name) and ns[-1:] in ("/", "#") and name not in ("http", "https")}
         self.prefixes = dict(sorted(usable.items()))
         self.base = base if base and _BASE.match(base) else None
-        # longest namespace first, so a nested prefix wins over the one it is under
-        self._namespaces = sorted(((ns, name) for name, ns in self.prefixes.items()),
-                                  key=lambda pair: (-len(pair[0]), pair[0]))
+        self._names = {ns: name for name, ns in self.prefixes.items()}
+        # one match finds an IRI's namespace; longest first, so a nested prefix wins over the
+        # one it is under
+        namespaces = sorted(self._names, key=lambda ns: (-len(ns), ns))
+        self._namespace = re.compile("|".join(map(re.escape, namespaces)) or "(?!)").match
+        self._vocab: dict[str, str] = {}  # datatype IRI -> its text
+        self._language: dict[str, str] = {}  # language tag -> its JSON string
 
     @property
     def context(self) -> dict:
@@ -82,9 +87,9 @@ class Compactor:
         return ({"@base": self.base} if self.base else {}) | self.prefixes
 
     def _compact(self, iri: str) -> Optional[str]:
-        for ns, name in self._namespaces:
-            if iri.startswith(ns) and _COMPACT_REST.match(iri, len(ns)):
-                return f"{name}:{iri[len(ns):]}"
+        namespace = self._namespace(iri)
+        if namespace is not None and _COMPACT_REST.match(iri, namespace.end()):
+            return f"{self._names[namespace.group()]}:{iri[namespace.end():]}"
         return None
 
     def _full(self, iri: str) -> str:
@@ -100,15 +105,21 @@ class Compactor:
 
     def ref(self, iri: str) -> str:
         """JSON string of an IRI as an ``@id`` value."""
+        return self.texts(iri)[1]
+
+    def texts(self, iri: str) -> tuple[str, str]:
+        """JSON strings of an IRI as a key (:meth:`vocab`) and as an ``@id`` value."""
         compact = self._compact(iri)
-        if compact is None:
-            base = self.base
-            if base and iri.startswith(base):
-                rest = iri[len(base):]
-                if _RELATIVE_REST.match(rest) and not _DOT_SEGMENT.search(rest):
-                    return quote(rest)
-            return self._full(iri)
-        return quote(compact)
+        if compact is not None:
+            text = quote(compact)
+            return text, text
+        full = self._full(iri)
+        base = self.base
+        if base and iri.startswith(base):
+            rest = iri[len(base):]
+            if _RELATIVE_REST.match(rest) and not _DOT_SEGMENT.search(rest):
+                return full, quote(rest)
+        return full, full
 
     def node_ref(self, iri: str) -> str:
         """JSON text of an IRI as an object: ``{"@id":...}``."""
@@ -116,11 +127,21 @@ class Compactor:
 
     def literal(self, text: str, language: Optional[str], datatype: Optional[str]) -> str:
         """JSON text of a literal: a string, or a value object."""
+        return self.value(quote(text), language, datatype)
+
+    def value(self, string: str, language: Optional[str], datatype: Optional[str]) -> str:
+        """JSON text of a literal whose lexical form's JSON string is ``string``."""
         if language:
-            return f'{{"@value":{quote(text)},"@language":{quote(language)}}}'
+            tag = self._language.get(language)
+            if tag is None:
+                tag = self._language[language] = quote(language)
+            return f'{{"@value":{string},"@language":{tag}}}'
         if datatype is None or datatype == XSD_STRING:
-            return quote(text)
-        return f'{{"@value":{quote(text)},"@type":{self.vocab(datatype)}}}'
+            return string
+        kind = self._vocab.get(datatype)
+        if kind is None:
+            kind = self._vocab[datatype] = self.vocab(datatype)
+        return f'{{"@value":{string},"@type":{kind}}}'
 
 
 def blank_ref(label: str) -> str:
@@ -128,52 +149,56 @@ def blank_ref(label: str) -> str:
     return quote(f"_:{label}")
 
 
-def _value(values: Sequence[str]) -> str:
-    return values[0] if len(values) == 1 else "[" + ",".join(values) + "]"
+def node_object(subject: str, predicates: Iterable[tuple[str, bool, list[str], list[Optional[str]]]]) -> str:
+    """A node object from JSON texts: ``subject`` (its ``@id``) and, per predicate in order,
+    (key, whether it is ``rdf:type``, the objects' value texts, the objects' ``@type`` texts
+    or ``None`` for literals and blank nodes).  The ``rdf:type`` objects are the node's
+    ``@type``, right after its ``@id``, when they are all IRIs."""
+    types: Optional[list] = None
+    parts = [f'{{"@id":{subject}']
+    for key, is_type, values, kinds in predicates:
+        if is_type and types is None and None not in kinds:
+            types = kinds
+        else:
+            parts.append(f",{key}:{values[0] if len(values) == 1 else '[' + ','.join(values) + ']'}")
+    if types is not None:
+        parts[0] += f',"@type":{types[0] if len(types) == 1 else "[" + ",".join(types) + "]"}'
+    parts.append("}")
+    return "".join(parts)
+
+
+def graph_object(graph: str, nodes: list[str]) -> str:
+    """A report's named-graph object for kg.jsonld: ``graph`` (the JSON text of its ``@id``)
+    and its node objects (``""`` for none)."""
+    return f'{{"@id":{graph},"@graph":[' + ",".join(nodes) + "]}" if nodes else ""
 
 
 def graph_piece(graph: str, rows: Iterable[tuple[str, str, bool, str, Optional[str]]]) -> str:
-    """A report's named-graph object for kg.jsonld, from its triples' JSON texts.
-
-    ``graph`` is the JSON text of the graph's ``@id``; each row is a triple as (subject's
-    ``@id`` text, predicate's key text, whether the predicate is ``rdf:type``, the object's
-    value text, the object's ``@type`` text or ``None`` for a literal or blank node), grouped
-    by subject and, within a subject, by predicate (as sorted N-Quads are).  A subject's
-    ``rdf:type`` objects are its ``@type`` when they are all IRIs."""
+    """A report's named-graph object for kg.jsonld, from its triples' JSON texts: each row
+    is (subject's ``@id`` text, predicate's key text, whether the predicate is ``rdf:type``,
+    the object's value text, the object's ``@type`` text or ``None``), grouped by subject
+    and, within a subject, by predicate (as sorted N-Quads are)."""
     nodes: list[str] = []
-    subject = key = None
-    is_type = False
-    types: list[str] = []
-    parts: list[str] = []  # the node's members after "@id" and "@type"
-    objects: list[tuple[str, Optional[str]]] = []
-
-    def end_predicate() -> None:
-        if is_type and not types and all(vocab is not None for _, vocab in objects):
-            types.extend(vocab for _, vocab in objects)  # type: ignore[misc]
-        else:
-            parts.append(f",{key}:{_value([value for value, _ in objects])}")
-
-    def end_subject() -> None:
-        end_predicate()
-        head = f'{{"@id":{subject}' + (f',"@type":{_value(types)}' if types else "")
-        nodes.append(head + "".join(parts) + "}")
-
-    for s, p, p_is_type, value, vocab in rows:
+    subject: Optional[str] = None
+    predicates: list[tuple[str, bool, list[str], list[Optional[str]]]] = []
+    key = None
+    values: list[str] = []
+    kinds: list[Optional[str]] = []
+    for s, p, is_type, value, kind in rows:
         if s != subject:
             if subject is not None:
-                end_subject()
-            subject, key, is_type = s, p, p_is_type
-            types, parts, objects = [], [], [(value, vocab)]
+                nodes.append(node_object(subject, predicates))
+            subject, key, values, kinds = s, p, [value], [kind]
+            predicates = [(p, is_type, values, kinds)]
         elif p != key:
-            end_predicate()
-            key, is_type = p, p_is_type
-            objects = [(value, vocab)]
+            key, values, kinds = p, [value], [kind]
+            predicates.append((p, is_type, values, kinds))
         else:
-            objects.append((value, vocab))
-    if subject is None:
-        return ""
-    end_subject()
-    return f'{{"@id":{graph},"@graph":[' + ",".join(nodes) + "]}"
+            values.append(value)
+            kinds.append(kind)
+    if subject is not None:
+        nodes.append(node_object(subject, predicates))
+    return graph_object(graph, nodes)
 
 
 def document_head(compactor: Compactor) -> bytes:

@@ -42,7 +42,7 @@ from typing import Any, Iterable, Mapping, Optional
 from pyoxigraph import NamedNode
 from rdflib import Literal, URIRef
 
-from kg.graph.jsonld import Compactor, graph_piece
+from kg.graph.jsonld import Compactor, graph_object, node_object, quote
 from kg.graph.terms import Lit
 
 __all__ = ["triples_artifacts"]
@@ -131,7 +131,7 @@ class _Terms:
             return found
         nt, turtle = self._iri_texts(value)
         try:
-            vocab, ref = self.jsonld.vocab(value), self.jsonld.ref(value)
+            vocab, ref = self.jsonld.texts(value)
         except ValueError as err:
             raise _Unsupported(str(err)) from err
         found = self.iris[value] = (nt, turtle.encode("utf-8"), vocab, f'{{"@id":{ref}}}',
@@ -154,20 +154,22 @@ class _Terms:
                 datatype = None
         if _SPECIAL.search(text):
             quoted, nq_text = _SPECIAL.sub(_turtle_char, text), _NQ_SPECIAL.sub(_nq_char, text)
-        else:
+            string = quote(text)
+        else:  # nothing to escape (JSON escapes a subset of these)
             quoted = nq_text = text
+            string = f'"{text}"'
         if language:
             if not _LANGUAGE.match(language) or not language.islower():
                 raise _Unsupported(f"language tag {language!r}")
             nt = f'"{quoted}"@{language}'
             turtle = nt.encode("utf-8")
             nq = turtle if nq_text is quoted else f'"{nq_text}"@{language}'.encode("utf-8")
-            return nt, turtle, None, self.jsonld.literal(text, language, None), nq
+            return nt, turtle, None, self.jsonld.value(string, language, None), nq
         if datatype is None:
             nt = f'"{quoted}"'
             turtle = nt.encode("utf-8")
             nq = turtle if nq_text is quoted else f'"{nq_text}"'.encode("utf-8")
-            return nt, turtle, None, self.jsonld.literal(text, None, None), nq
+            return nt, turtle, None, string, nq
         if datatype.startswith(_RDF):  # rdf:langString without a language, ...: refused
             raise _Unsupported(f"datatype {datatype}")
         dt_texts = self.datatypes.get(datatype)
@@ -182,7 +184,7 @@ class _Terms:
         turtle = text if inline is not None and inline.match(text) else f'"{quoted}"^^{dt_turtle}'
         nt = f'"{quoted}"^^{dt_nt}'
         nq = nt if nq_text is quoted else f'"{nq_text}"^^{dt_nt}'
-        return nt, turtle.encode("utf-8"), None, self.jsonld.literal(text, None, datatype), nq.encode("utf-8")
+        return nt, turtle.encode("utf-8"), None, self.jsonld.value(string, None, datatype), nq.encode("utf-8")
 
 
 def triples_artifacts(graph_iri: str, triples: Iterable[tuple], prefixes: Mapping[str, str],
@@ -241,6 +243,10 @@ def _artifacts(graph_iri: str, triples: Iterable[tuple], prefixes: Mapping[str, 
     trig = [graph_turtle, b" {\n"]
     ttl: list[bytes] = []
     shared: list[str] = []
+    nodes: list[str] = []  # the JSON-LD node objects
+    predicates: list[tuple] = []  # the current node's (key, is rdf:type, values, kinds)
+    values: list[str] = []  # the current predicate's objects: value texts
+    kinds: list[Optional[str]] = []  # ... and @type texts (None for literals)
     last_s = last_p = None
     local = False
     for _, s_texts, p_texts, o_texts in rows:
@@ -251,18 +257,25 @@ def _artifacts(graph_iri: str, triples: Iterable[tuple], prefixes: Mapping[str, 
                 trig.append(b" .\n")
                 if local:
                     ttl.append(b" .\n")
+                nodes.append(node_object(last_s[5], predicates))
             local = marker in s_texts[0]
             trig += (b"\t", s_texts[1], b" ", p_turtle, b" ", o_turtle)
             if local:
                 ttl += (s_texts[1], b" ", p_turtle, b" ", o_turtle)
+            values, kinds = [o_texts[3]], [o_texts[2]]
+            predicates = [(p_texts[2], p_turtle == b"a", values, kinds)]
         elif p_texts is last_p:
             trig += (b" , ", o_turtle)
             if local:
                 ttl += (b" , ", o_turtle)
+            values.append(o_texts[3])
+            kinds.append(o_texts[2])
         else:
             trig += (b" ;\n\t\t", p_turtle, b" ", o_turtle)
             if local:
                 ttl += (b" ;\n\t", p_turtle, b" ", o_turtle)
+            values, kinds = [o_texts[3]], [o_texts[2]]
+            predicates.append((p_texts[2], p_turtle == b"a", values, kinds))
         last_s, last_p = s_texts, p_texts
         if not local:
             shared.append(f"{s_texts[0]} {p_texts[0]} {o_texts[0]} .\n")
@@ -271,12 +284,11 @@ def _artifacts(graph_iri: str, triples: Iterable[tuple], prefixes: Mapping[str, 
     trig.append(b" .\n}\n")
     if local:
         ttl.append(b" .\n")
-    jsonld = graph_piece(graph_ref, ((s_texts[5], p_texts[2], p_texts[0] == _RDF_TYPE_NT, o_texts[3], o_texts[2])
-                                     for _, s_texts, p_texts, o_texts in rows))
+    nodes.append(node_object(last_s[5], predicates))
     return {
         "nq": join([row[0] for row in rows]),
         "trig": join(trig),
         "ttl": join(ttl),
         "shared.nt": "".join(sorted(set(shared))).encode("utf-8"),
-        "jsonld": jsonld.encode("utf-8"),
+        "jsonld": graph_object(graph_ref, nodes).encode("utf-8"),
     }

@@ -139,7 +139,7 @@ def _jsonld_piece(graph_iri: str, quads: list, compactor: Compactor) -> bytes:
         if found is None:
             kind = type(term)
             if kind is NamedNode:
-                found = (compactor.ref(term.value), compactor.vocab(term.value))
+                found = compactor.texts(term.value)[::-1]
             elif kind is BlankNode:
                 found = (blank_ref(term.value), None)
             else:
