@@ -5,8 +5,8 @@ kg.jsonld is a JSON-LD document whose ``@graph`` lists one named-graph object pe
     {"@context": {"@base": "https://w3id.org/govkg/id/", "gk": "https://w3id.org/govkg/ontology#", ...},
     "@graph": [
     {"@id": "graph/0050579bfe2f3618", "@graph": [{"@id": "measure/0050579bfe2f3618/3",
-      "@type": "gk:Measure", "gk:actor": {"@id": "division/440804101000"},
-      "rdfs:label": {"@value": "普法", "@language": "zh"}, "gk:year": {"@value": "2023", "@type": "xsd:gYear"}}, ...]},
+      "@type": "gk:Measure", "rdfs:label": {"@value": "普法", "@language": "zh"},
+      "gk:actor": {"@id": "division/440804101000"}, "gk:category": {"@id": "cat:legal_aid"}}, ...]},
     ...
     ]}
 
@@ -21,7 +21,8 @@ the quads of kg.trig (``tests/graph/test_jsonld.py`` parses it with pyoxigraph a
   or empty segment, so resolving it cannot change it), else the full IRI;
 - a plain string literal is a JSON string; other literals are value objects with their
   lexical form as a string (never a JSON number: ``"07"^^xsd:integer`` stays ``"07"``);
-- one value is written as it is, several as an array, in the order given;
+- one value is written as it is, several as an array, in the order given (keys in the
+  order of their full IRIs, as in sorted N-Quads);
 - a node's ``rdf:type`` IRIs are its ``@type``, right after its ``@id``.
 
 Only prefixes whose namespace ends with ``/`` or ``#`` are put in the context (JSON-LD 1.1
@@ -42,7 +43,8 @@ import re
 from json.encoder import encode_basestring
 from typing import Iterable, Mapping, Optional
 
-__all__ = ["Compactor", "graph_piece", "node_object", "graph_object", "blank_ref", "quote", "document_head", "DOCUMENT_TAIL"]
+__all__ = ["Compactor", "graph_piece", "node_object", "graph_object", "blank_ref", "quote", "document_head",
+           "DOCUMENT_TAIL"]
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -120,10 +122,6 @@ class Compactor:
             if _RELATIVE_REST.match(rest) and not _DOT_SEGMENT.search(rest):
                 return full, quote(rest)
         return full, full
-
-    def node_ref(self, iri: str) -> str:
-        """JSON text of an IRI as an object: ``{"@id":...}``."""
-        return f'{{"@id":{self.ref(iri)}}}'
 
     def literal(self, text: str, language: Optional[str], datatype: Optional[str]) -> str:
         """JSON text of a literal: a string, or a value object."""

@@ -132,29 +132,32 @@ def derive_artifacts(graph_iri: str, nquads: bytes, prefixes: dict[str, str],
 
 def _jsonld_piece(graph_iri: str, quads: list, compactor: Compactor) -> bytes:
     """The report's named-graph object for kg.jsonld, from its sorted quads."""
-    texts: dict[Any, tuple[str, Optional[str]]] = {}  # term -> (@id or value text, @type text)
+    # term -> (its @id text, its key/@type text or None, its text as an object)
+    texts: dict[Any, tuple[str, Optional[str], str]] = {}
 
-    def text(term: Any) -> tuple[str, Optional[str]]:
+    def text(term: Any) -> tuple[str, Optional[str], str]:
         found = texts.get(term)
         if found is None:
             kind = type(term)
             if kind is NamedNode:
-                found = compactor.texts(term.value)[::-1]
+                vocab, ref = compactor.texts(term.value)
+                found = (ref, vocab, f'{{"@id":{ref}}}')
             elif kind is BlankNode:
-                found = (blank_ref(term.value), None)
+                ref = blank_ref(term.value)
+                found = (ref, None, f'{{"@id":{ref}}}')
             else:
                 datatype = term.datatype.value
-                found = (compactor.literal(term.value, term.language,
-                                           None if datatype == RDF_LANG_STRING else datatype), None)
+                value = compactor.literal(term.value, term.language,
+                                          None if datatype == RDF_LANG_STRING else datatype)
+                found = (value, None, value)
             texts[term] = found
         return found
 
     rows = []
     for quad in quads:
-        subject, object_ = text(quad.subject), text(quad.object)
-        value = object_[0] if type(quad.object) is not NamedNode and type(quad.object) is not BlankNode \
-            else f'{{"@id":{object_[0]}}}'
-        rows.append((subject[0], text(quad.predicate)[1], quad.predicate.value == RDF_TYPE, value, object_[1]))
+        object_ = text(quad.object)
+        rows.append((text(quad.subject)[0], text(quad.predicate)[1], quad.predicate.value == RDF_TYPE,
+                     object_[2], object_[1]))
     return graph_piece(compactor.ref(graph_iri), rows).encode("utf-8")
 
 
