@@ -19,7 +19,8 @@ end; then measures, in one run:
    full build, when the host may have reclaimed the page cache (the model, the
    store and the cached pieces are then read back from disk; ``page_cache_mb``
    before each build is the kernel's ``Cached`` figure), the second shows the
-   same work with them in memory;
+   same work with them in memory (``machine.page_reclaim`` lists the kernel's DAMON
+   page-out schemes: on the development machine, pages idle for 30 s are reclaimed);
 4. the machine's load average around each step (os.getloadavg), and its speed
    right before and after each build (``probe_before``/``probe_after``: the
    ceiling's measure on 100k characters; the speed drifts by up to 2x within
@@ -93,6 +94,29 @@ def make_corpus(folder: Path, reports: int, min_bytes: int) -> dict:
 
 def load() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
+
+
+DAMON_ADMIN = Path("/sys/kernel/mm/damon/admin/kdamonds")
+
+
+def page_reclaim(root: Path = DAMON_ADMIN) -> list[dict]:
+    """The kernel's DAMON page-out schemes, if any: pages idle for ``idle_s`` seconds are
+    written out or dropped, so files not read for that long (the model, the store, the cached
+    pieces) come back from disk.  On the development machine: 30 s."""
+    found = []
+    for kdamond in sorted(root.glob("[0-9]*")):
+        try:
+            if (kdamond / "state").read_text().strip() != "on":
+                continue
+            for context in sorted((kdamond / "contexts").glob("[0-9]*")):
+                aggregation_us = int((context / "monitoring_attrs/intervals/aggr_us").read_text())
+                for scheme in sorted((context / "schemes").glob("[0-9]*")):
+                    action = (scheme / "action").read_text().strip()
+                    min_age = int((scheme / "access_pattern/age/min").read_text())
+                    found.append({"action": action, "idle_s": round(min_age * aggregation_us / 1e6, 1)})
+        except (OSError, ValueError):
+            continue
+    return found
 
 
 def page_cache_mb() -> int | None:
@@ -379,7 +403,8 @@ def main(argv: list[str] | None = None) -> dict:
     corpus = work / "corpus"
     if corpus.exists():
         shutil.rmtree(corpus)
-    figures: dict = {"machine": {"cpus": os.cpu_count(), "load_start": load()}}
+    figures: dict = {"machine": {"cpus": os.cpu_count(), "load_start": load(),
+                                 "page_reclaim": page_reclaim()}}
     import kg
     assert Path(kg.__file__).is_relative_to(snapshot), kg.__file__
     figures["corpus"] = make_corpus(corpus, args.reports, int(min_mb * 1e6))

@@ -225,13 +225,13 @@ def write_ttl(path: Path, cache: ReportCache, shas: Iterable[str], prefixes: dic
     return shared_count
 
 
-def write_jsonld(path: Path, cache: ReportCache, shas: Iterable[str], head: bytes, *,
+def write_jsonld(path: Path, cache: ReportCache, shas: Iterable[str], opening: bytes, *,
                  gate: Optional[Callable[[], None]] = None) -> None:
-    """kg.jsonld: ``head`` (:func:`kg.graph.jsonld.document_head`: the ``@context`` and the
-    start of ``@graph``), then one named-graph object per report."""
+    """kg.jsonld: ``opening`` (:func:`kg.graph.jsonld.document_head`: the ``@context`` and
+    the start of ``@graph``), then one named-graph object per report."""
     with io.atomic_open(path, "wb", before_replace=gate) as handle:
         out = _Sink(handle)
-        out.write(head)
+        out.write(opening)
         first = True
         for sha in shas:
             with open(cache.path(sha, "jsonld"), "rb") as source:  # copied, not read whole

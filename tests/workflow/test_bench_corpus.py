@@ -48,3 +48,19 @@ def test_the_summary_takes_medians_over_rounds_and_the_highest_memory():
     assert summary["incremental_again_fraction"] == 0.03
     assert summary["trig_identical_j1_j2"] is True
     assert bench.median([1.0, 4.0]) == 2.5
+
+
+def test_the_kernels_page_reclaim_is_reported(tmp_path):
+    bench = load_bench()
+    context = tmp_path / "0" / "contexts" / "0"
+    scheme = context / "schemes" / "0"
+    (scheme / "access_pattern" / "age").mkdir(parents=True)
+    (context / "monitoring_attrs" / "intervals").mkdir(parents=True)
+    (tmp_path / "0" / "state").write_text("on\n")
+    (context / "monitoring_attrs" / "intervals" / "aggr_us").write_text("5000000\n")
+    (scheme / "action").write_text("pageout\n")
+    (scheme / "access_pattern" / "age" / "min").write_text("6\n")
+    assert bench.page_reclaim(tmp_path) == [{"action": "pageout", "idle_s": 30.0}]
+    (tmp_path / "0" / "state").write_text("off\n")
+    assert bench.page_reclaim(tmp_path) == []
+    assert bench.page_reclaim(tmp_path / "absent") == []
