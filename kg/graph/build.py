@@ -112,16 +112,17 @@ def report_quads(extraction: Extraction, base: Optional[str] = None) -> tuple[st
     return str(builder.graph_iri), builder.nquads()
 
 
-def report_artifacts(extraction: Extraction, prefixes: dict[str, str], base: Optional[str] = None
-                     ) -> tuple[str, bytes, Optional[dict[str, bytes]]]:
+def report_artifacts(extraction: Extraction, prefixes: dict[str, str], jsonld_base: Optional[str] = None,
+                     base: Optional[str] = None) -> tuple[str, bytes, Optional[dict[str, bytes]]]:
     """The report's graph IRI, sorted N-Quads and pieces of the corpus files, written straight
     from the builder's triples (:func:`kg.graph.pieces.triples_artifacts`: the bytes
     :func:`kg.workflow.unit.derive_artifacts` makes of the N-Quads, without parsing them).
-    The pieces are ``None`` for a graph that writer leaves to pyoxigraph."""
-    base = settings.BASE_IRI if base is None else base
+    ``jsonld_base`` is kg.jsonld's ``@base`` (``None``: none, IRIs in full); ``base`` the
+    base the IRIs are minted under.  The pieces are ``None`` for a graph that writer leaves
+    to pyoxigraph."""
     builder = _built(extraction, base)
     graph_iri = str(builder.graph_iri)
-    pieces = triples_artifacts(graph_iri, builder._triples, prefixes, base)
+    pieces = triples_artifacts(graph_iri, builder._triples, prefixes, jsonld_base)
     if pieces is None:
         return graph_iri, builder.nquads(), None
     return graph_iri, pieces["nq"], pieces

@@ -26,8 +26,10 @@ the quads of kg.trig (``tests/graph/test_jsonld.py`` parses it with pyoxigraph a
 - a node's ``rdf:type`` IRIs are its ``@type``, right after its ``@id``.
 
 Only prefixes whose namespace ends with ``/`` or ``#`` are put in the context (JSON-LD 1.1
-only expands compact IRIs with such prefixes), and ``@base`` only when it is an absolute
-IRI ending with ``/``.  JSON strings are :func:`json.dumps` with ``ensure_ascii=False``.
+only expands compact IRIs with such prefixes), and not those whose namespace's scheme is a
+prefix's name (processors would expand it, or loop); ``@base`` only when it is an absolute
+IRI ending with ``/`` that resolution leaves unchanged (lower-case scheme and host, no
+dot or empty segments).  JSON strings are :func:`json.dumps` with ``ensure_ascii=False``.
 
 >>> c = Compactor({"gk": "https://w3id.org/govkg/ontology#"}, "https://w3id.org/govkg/id/")
 >>> c.ref("https://w3id.org/govkg/id/org/440804/%E4%BA%BA"), c.vocab("https://w3id.org/govkg/ontology#actor")
@@ -64,7 +66,9 @@ _COMPACT_REST = re.compile(r"(?!//)[A-Za-z0-9_\-.~%/]+\Z")
 _RELATIVE_REST = re.compile(r"[A-Za-z0-9_\-~%][A-Za-z0-9_\-.~%/]*\Z")
 _DOT_SEGMENT = re.compile(r"(?:^|/)\.\.?(?:/|\Z)|//")
 _PREFIX_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*\Z")
-_BASE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^?#\s\"<>\\]*/\Z")
+# A base every resolver keeps as it is: lower-case scheme and host (rdflib lower-cases
+# them), and a path without empty segments (checked for dot segments apart).
+_BASE = re.compile(r"[a-z][a-z0-9+.\-]*://[^/?#\s\"<>\\A-Z]+(?:/[^/?#\s\"<>\\]+)*/\Z")
 
 
 class Compactor:
@@ -73,8 +77,12 @@ class Compactor:
     def __init__(self, prefixes: Mapping[str, str], base: Optional[str] = None) -> None:
         usable = {name: ns for name, ns in prefixes.items()
                   if _PREFIX_NAME.match(name) and ns[-1:] in ("/", "#") and name not in ("http", "https")}
+        # a namespace whose scheme is a prefix's name would be expanded by that prefix (or
+        # loop): such prefixes stay out of the context
+        usable = {name: ns for name, ns in usable.items() if ns.partition(":")[0] not in usable}
         self.prefixes = dict(sorted(usable.items()))
-        self.base = base if base and _BASE.match(base) else None
+        self.base = base if base and _BASE.match(base) and not _DOT_SEGMENT.search(
+            base.partition("://")[2].partition("/")[2]) else None
         self._names = {ns: name for name, ns in self.prefixes.items()}
         # one match finds an IRI's namespace; longest first, so a nested prefix wins over the
         # one it is under

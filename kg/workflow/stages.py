@@ -32,10 +32,11 @@ class Stages:
     - ``report_nquads(graph_iri, graph) -> bytes`` (sorted N-Quads);
     - ``report_quads(extraction) -> (graph_iri, nquads)``: both steps at once, when the
       graph stage has a faster way (optional; ``None`` uses the two above);
-    - ``report_artifacts(extraction, prefixes) -> (graph_iri, nquads, pieces)``: the graph
-      stage writes the report's pieces of the corpus files itself (``pieces`` as
-      :func:`kg.workflow.unit.derive_artifacts` returns them, or ``None`` to have them
-      derived from ``nquads``); optional, preferred to ``report_quads``;
+    - ``report_artifacts(extraction, prefixes, base_iri) -> (graph_iri, nquads, pieces)``:
+      the graph stage writes the report's pieces of the corpus files itself (``pieces`` as
+      :func:`kg.workflow.unit.derive_artifacts` returns them, kg.jsonld's under the
+      ``base_iri`` below, or ``None`` to have them derived from ``nquads``); optional,
+      preferred to ``report_quads``;
     - ``report_graph_iri(sha256) -> graph_iri``: the graph IRI the graph stage will give the
       report whose raw bytes hash to ``sha256``, known before processing it (optional; with
       it the corpus files are written while reports are processed, see
@@ -58,7 +59,7 @@ class Stages:
     report_nquads: Callable[[str, Any], bytes]
     open_store: Optional[Callable[[Path], Any]] = None
     report_quads: Optional[Callable[[Any], tuple]] = None
-    report_artifacts: Optional[Callable[[Any, dict], tuple]] = None
+    report_artifacts: Optional[Callable[[Any, dict, Optional[str]], tuple]] = None
     report_graph_iri: Optional[Callable[[str], str]] = None
     prefixes: tuple = ()
     base_iri: Optional[str] = None

@@ -212,15 +212,16 @@ def process_report(item: ReportInput, stages: Any, nlp: Any, prefixes: dict[str,
             item = ReportInput(item.path, item.name, document.sha256, item.size)
         extraction = stages.extract_report(document, nlp)
         artifacts = None
+        jsonld_base = getattr(stages, "base_iri", None)  # the one source of kg.jsonld's @base
         if getattr(stages, "report_artifacts", None) is not None:
-            graph_iri, nquads, artifacts = stages.report_artifacts(extraction, prefixes)
+            graph_iri, nquads, artifacts = stages.report_artifacts(extraction, prefixes, jsonld_base)
         elif getattr(stages, "report_quads", None) is not None:
             graph_iri, nquads = stages.report_quads(extraction)
         else:
             graph_iri, graph = stages.report_graph(extraction)
             nquads = stages.report_nquads(str(graph_iri), graph)
         if artifacts is None:
-            artifacts = derive_artifacts(str(graph_iri), nquads, prefixes, getattr(stages, "base_iri", None))
+            artifacts = derive_artifacts(str(graph_iri), nquads, prefixes, jsonld_base)
         summary = _summarise(document, extraction, str(graph_iri), artifacts["nq"].count(b"\n"))
     except Exception as err:  # one bad report never aborts the batch
         return Outcome(item, error=error_record(err, item.path))

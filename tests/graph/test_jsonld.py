@@ -157,3 +157,20 @@ def test_several_reports_form_one_document():
     two = [Quad(NamedNode(BASE + "a/2"), NamedNode(GK + "p"), Literal("y"), NamedNode(other_graph))]
     data = document([piece(one), b"", piece(two, graph=other_graph)])
     assert read_back(data) == {str(q) for q in one + two}
+
+
+@pytest.mark.parametrize("base", ["https://e.org/a/../id/", "https://e.org/a/./id/", "https://e.org/a//id/",
+                                  "HTTPS://E.org/id/", "https://E.org/id/", "https://e.org/id", "id/"])
+def test_a_base_resolvers_would_change_is_not_used(base):
+    assert Compactor(PREFIXES, base).base is None  # rdflib would normalise these
+    assert Compactor(PREFIXES, "https://e.org/id/").base == "https://e.org/id/"
+
+
+def test_a_prefix_whose_namespace_a_processor_would_expand_is_left_out():
+    prefixes = dict(PREFIXES, e="e:x/", a="gk:x/")
+    c = Compactor(prefixes, BASE)
+    assert "e" not in c.context and "a" not in c.context and c.context["gk"] == GK
+    quads = [Quad(NamedNode(BASE + "a/1"), NamedNode(GK + "p"), NamedNode("e:x/foo"), NamedNode(GRAPH))]
+    assert read_back(document([piece(quads, prefixes)], prefixes)) == {str(q) for q in quads}
+    with pytest.raises(ValueError, match="rename the prefix"):  # it would read as gk's x/foo
+        c.ref("gk:x/foo")

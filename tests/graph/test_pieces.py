@@ -48,7 +48,7 @@ def reference(triples, prefixes=PREFIXES, graph=GRAPH):
 
 def test_the_sample_reports_give_pyoxigraphs_bytes(sample_extractions):
     for extraction in sample_extractions:
-        graph_iri, nquads, pieces = report_artifacts(extraction, PREFIXES)
+        graph_iri, nquads, pieces = report_artifacts(extraction, PREFIXES, BASE)
         assert pieces is not None, "GovKG's own graphs take the direct path"
         assert (graph_iri, nquads) == report_quads(extraction)  # GovKG's own N-Quads writer
         assert pieces == derive_artifacts(graph_iri, nquads, PREFIXES, BASE)
@@ -61,7 +61,7 @@ def test_the_corpus_reports_give_pyoxigraphs_bytes(pipeline):
     stages = default_stages()
     for path in sorted(SHARED.glob("*.txt")):
         extraction = stages.extract_report(stages.load_document(path), pipeline)
-        graph_iri, nquads, pieces = report_artifacts(extraction, PREFIXES)
+        graph_iri, nquads, pieces = report_artifacts(extraction, PREFIXES, BASE)
         assert (graph_iri, nquads) == report_quads(extraction), path.name
         assert pieces == derive_artifacts(graph_iri, nquads, PREFIXES, BASE), path.name
 
@@ -162,3 +162,24 @@ def test_plain_iris_never_fall_back(triples):
     pieces = triples_artifacts(GRAPH, triples, PREFIXES, BASE)
     assert pieces is not None
     assert pieces == reference(triples)
+
+
+def test_kg_jsonlds_base_comes_from_the_stages_alone(pipeline):
+    """The fast writer and the fallback both take kg.jsonld's @base from Stages.base_iri, the
+    base the document's head is written with: None means IRIs in full, on either path."""
+    import dataclasses
+
+    from kg.cache import file_sha256
+    from kg.settings import sample_paths
+    from kg.workflow.unit import ReportInput, process_report
+
+    path = sample_paths()[0]
+    item = ReportInput(str(path), path.name, file_sha256(path), path.stat().st_size)
+    for base, graph_id in ((None, b'{"@id":"https://w3id.org/govkg/id/graph/'), (BASE, b'{"@id":"graph/')):
+        stages = dataclasses.replace(default_stages(), base_iri=base)
+        outcome = process_report(item, stages, pipeline, PREFIXES)
+        assert outcome.ok, outcome.error
+        piece = outcome.artifacts["jsonld"]
+        assert piece.startswith(graph_id)
+        graph = outcome.summary["graph"]
+        assert piece == derive_artifacts(graph, outcome.artifacts["nq"], PREFIXES, base)["jsonld"]
