@@ -110,8 +110,7 @@ class Compactor:
 
     def vocab(self, iri: str) -> str:
         """JSON string of an IRI as a key, an ``@type`` value or a datatype."""
-        compact = self._compact(iri)
-        return self._full(iri) if compact is None else quote(compact)
+        return self.texts(iri)[0]
 
     def ref(self, iri: str) -> str:
         """JSON string of an IRI as an ``@id`` value."""
